@@ -1,0 +1,46 @@
+"""Building the per-item graph: prepare -> judges in parallel -> aggregate -> route.
+
+Nothing is compiled at import time: `build_graph` is called once per run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from langgraph.graph import END, START, StateGraph
+
+from auditor.graph.nodes import make_aggregate, make_judge_node, make_prepare, route
+from auditor.graph.state import ItemState, RunContext
+from auditor.judges.base import Judge
+
+PREPARE, AGGREGATE, ROUTE = "prepare", "aggregate", "route"
+
+
+def build_graph(judges: Sequence[Judge]) -> Any:
+    """Compile the graph for these judges; each judge is one node, run in parallel."""
+    judges = list(judges)
+    names = [j.name for j in judges]
+    if len(set(names)) != len(names):
+        raise ValueError(f"judge names must be unique, got {names}")
+    if reserved := set(names) & {PREPARE, AGGREGATE, ROUTE}:
+        raise ValueError(f"judge names {sorted(reserved)} are reserved for graph steps")
+
+    graph = StateGraph(ItemState, context_schema=RunContext)
+    graph.add_node(PREPARE, make_prepare(judges))
+    for judge in judges:
+        graph.add_node(judge.name, make_judge_node(judge))
+        # One edge per judge: aggregate runs once, in the step after all the judges that ran.
+        graph.add_edge(judge.name, AGGREGATE)
+    graph.add_node(AGGREGATE, make_aggregate(judges))
+    graph.add_node(ROUTE, route)
+
+    graph.add_edge(START, PREPARE)
+    graph.add_conditional_edges(PREPARE, _fan_out, [*names, AGGREGATE])
+    graph.add_edge(AGGREGATE, ROUTE)
+    graph.add_edge(ROUTE, END)
+    return graph.compile()
+
+
+def _fan_out(state: ItemState) -> list[str]:
+    return state.judges or [AGGREGATE]

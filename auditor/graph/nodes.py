@@ -1,0 +1,86 @@
+"""Graph nodes: thin wrappers that call judges and the routing rules."""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Awaitable
+from typing import Any, Protocol
+
+from langgraph.runtime import Runtime
+
+from auditor.aggregate import consensus
+from auditor.errors import UserError
+from auditor.graph.state import ItemState, RunContext
+from auditor.judges.base import Judge
+from auditor.routing import decide
+from auditor.types import Provenance, Verdict
+
+log = logging.getLogger(__name__)
+
+
+# Protocols rather than Callable[...]: LangGraph's node types match a parameter named `state`.
+class PrepareNode(Protocol):
+    def __call__(self, state: ItemState) -> dict[str, Any]: ...
+
+
+class JudgeNode(Protocol):
+    def __call__(self, state: ItemState) -> Awaitable[dict[str, Any]]: ...
+
+
+class ContextNode(Protocol):
+    def __call__(self, state: ItemState, runtime: Runtime[RunContext]) -> dict[str, Any]: ...
+
+
+def make_prepare(judges: list[Judge]) -> PrepareNode:
+    """Choose the judges that can say something about this item."""
+
+    def prepare(state: ItemState) -> dict[str, Any]:
+        item = state.item
+        return {"judges": [j.name for j in judges if j.applies(item)]}
+
+    return prepare
+
+
+def make_judge_node(judge: Judge) -> JudgeNode:
+    """Run one judge; a crash becomes an unscored verdict, so one item cannot stop a batch."""
+
+    async def judge_node(state: ItemState) -> dict[str, Any]:
+        item = state.item
+        started = time.perf_counter()
+        try:
+            verdict = await judge.judge(item)
+        except UserError:
+            raise  # a wrong key or model stops the run with one clear line
+        except Exception as exc:
+            log.error("judge %s crashed on item %s:\n%s", judge.name, item.id, traceback.format_exc())
+            latency = (time.perf_counter() - started) * 1000
+            verdict = Verdict.unscored(
+                judge.name,
+                judge.criterion,
+                f"judge error: {type(exc).__name__}: {exc}",
+                Provenance(backend="baseline", latency_ms=latency),
+            )
+        return {"verdicts": [verdict]}
+
+    return judge_node
+
+
+def make_aggregate(judges: list[Judge]) -> ContextNode:
+    """Put verdicts in the configured judge order and combine them per criterion."""
+    order = {j.name: i for i, j in enumerate(judges)}
+
+    def aggregate(state: ItemState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        # Parallel judges finish in any order; a fixed order keeps records reproducible.
+        verdicts = sorted(state.verdicts, key=lambda v: order.get(v.judge, len(order)))
+        spread = runtime.context.routing.max_score_spread
+        return {"verdicts_sorted": verdicts, "consensus": consensus(verdicts, spread)}
+
+    return aggregate
+
+
+def route(state: ItemState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+    """Auto-accept or human review, with the reasons."""
+    decision = decide(state.item, state.verdicts_sorted, state.consensus, runtime.context.routing)
+    return {"route": decision}

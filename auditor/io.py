@@ -1,0 +1,163 @@
+"""Reading audit inputs (JSONL, CSV) line by line, with errors that say where.
+
+Readers are generators: memory does not grow with the input's size. A bad line does not
+stop the stream; it comes out as a `BadLine` naming the file, the line and the field, and
+the caller decides (skip and report, or fail fast).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from auditor.errors import InputError, UserError
+from auditor.types import AuditItem
+
+M = TypeVar("M", bound=BaseModel)
+
+ITEM_COLUMNS = ("id", "prompt", "response", "reference", "context")
+METADATA_PREFIX = "metadata."
+
+
+@dataclass(frozen=True)
+class BadLine:
+    """An input line that could not be read; `error` says where and why."""
+
+    error: InputError
+
+    def as_dict(self) -> dict[str, Any]:
+        e = self.error
+        return {"file": str(e.path), "line": e.line, "field": e.field, "message": e.message}
+
+
+def read_items(path: Path) -> Iterator[AuditItem | BadLine]:
+    """Stream audit items from a .jsonl or .csv file; duplicate ids are bad lines."""
+    seen: set[str] = set()
+    for line_no, entry in _records(path, AuditItem):
+        if isinstance(entry, BadLine):
+            yield entry
+        elif entry.id in seen:
+            yield BadLine(InputError(path, line_no, "id", f"duplicate item id '{entry.id}'"))
+        else:
+            seen.add(entry.id)
+            yield entry
+
+
+def read_models(path: Path, model: type[M]) -> Iterator[M | BadLine]:
+    """Stream any strict pydantic model (e.g. `HumanLabel`) from a .jsonl or .csv file."""
+    for _, entry in _records(path, model):
+        yield entry
+
+
+def _records(path: Path, model: type[M]) -> Iterator[tuple[int, M | BadLine]]:
+    suffix = path.suffix.lower()
+    if suffix not in (".jsonl", ".csv"):
+        raise UserError(f"{path}: unsupported input format '{suffix}' (use .jsonl or .csv)")
+    if not path.is_file():
+        raise UserError(f"{path}: input file not found")
+    raw = _jsonl_objects(path) if suffix == ".jsonl" else _csv_objects(path)
+    for line_no, obj in raw:
+        if isinstance(obj, BadLine):
+            yield line_no, obj
+            continue
+        try:
+            yield line_no, model.model_validate(obj)
+        except ValidationError as exc:
+            yield line_no, BadLine(_first_problem(path, line_no, exc))
+
+
+def _jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadLine]]:
+    with path.open("rb") as handle:
+        for line_no, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                err = InputError(path, line_no, None, f"not valid UTF-8 (byte {exc.start})")
+                yield line_no, BadLine(err)
+                continue
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError as exc:
+                err = InputError(path, line_no, None, f"not valid JSON: {exc.msg} at column {exc.colno}")
+                yield line_no, BadLine(err)
+                continue
+            if not isinstance(obj, dict):
+                msg = f"expected a JSON object, got {type(obj).__name__}"
+                yield line_no, BadLine(InputError(path, line_no, None, msg))
+                continue
+            yield line_no, obj
+
+
+def _csv_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadLine]]:
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+        reader = csv.reader(handle, strict=True)
+        header = next(reader, None)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise UserError(f"{path}:1: cannot read the CSV header: {exc}") from None
+    with handle:
+        if header is None:
+            return
+        header = [h.strip() for h in header]
+        while True:
+            line_no = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except (UnicodeDecodeError, csv.Error) as exc:
+                yield line_no, BadLine(InputError(path, line_no, None, f"bad CSV: {exc}"))
+                return  # the reader cannot resynchronise after a broken quote or encoding
+            if not any(cell.strip() for cell in row):
+                continue
+            yield reader.line_num, _csv_row(path, reader.line_num, header, row)
+
+
+def _csv_row(path: Path, line_no: int, header: list[str], row: list[str]) -> dict[str, Any] | BadLine:
+    if len(row) != len(header):
+        msg = f"has {len(row)} cells, the header has {len(header)}"
+        return BadLine(InputError(path, line_no, None, msg))
+    obj: dict[str, Any] = {}
+    metadata: dict[str, Any] = {}
+    for name, cell in zip(header, row, strict=True):
+        if name.startswith(METADATA_PREFIX):
+            metadata[name.removeprefix(METADATA_PREFIX)] = cell
+        elif cell != "" or name in ("id", "response"):
+            obj[name] = cell
+    if metadata:
+        obj["metadata"] = metadata
+    return obj
+
+
+def _first_problem(path: Path, line_no: int, exc: ValidationError) -> InputError:
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err["loc"]) or None
+    if err["type"] == "extra_forbidden":
+        return InputError(path, line_no, field, "unknown field")
+    if err["type"] == "missing":
+        return InputError(path, line_no, field, "required field is missing")
+    return InputError(path, line_no, field, err["msg"])
+
+
+def count_lines(path: Path) -> int:
+    """Non-blank lines (JSONL) or rows (CSV, minus the header): for progress and ETA."""
+    with path.open("rb") as handle:
+        n = sum(1 for raw in handle if raw.strip())
+    return max(n - 1, 0) if path.suffix.lower() == ".csv" else n
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,57 @@
+"""From a config's `judges:` list to judge objects.
+
+Imports are lazy, so a run that does not use a heavy judge (Presidio's) never loads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from auditor.config import AuditConfig, JudgeConfig
+from auditor.errors import UserError
+from auditor.judges.base import Judge
+
+Factory = Callable[[JudgeConfig, AuditConfig], Judge]
+
+
+def _baseline_accuracy(jc: JudgeConfig, config: AuditConfig) -> Judge:
+    from auditor.judges.baseline_accuracy import BaselineAccuracyJudge
+
+    return BaselineAccuracyJudge(name=jc.name, pass_score=config.routing.pass_score, **jc.options)
+
+
+def _baseline_relevance(jc: JudgeConfig, config: AuditConfig) -> Judge:
+    from auditor.judges.baseline_relevance import BaselineRelevanceJudge
+
+    return BaselineRelevanceJudge(name=jc.name, pass_score=config.routing.pass_score, **jc.options)
+
+
+def _pii(jc: JudgeConfig, config: AuditConfig) -> Judge:
+    from auditor.judges.pii import PIIJudge
+
+    return PIIJudge(name=jc.name, **jc.options)
+
+
+FACTORIES: dict[str, Factory] = {
+    "baseline.accuracy": _baseline_accuracy,
+    "baseline.relevance": _baseline_relevance,
+    "pii": _pii,
+}
+
+
+def build_judges(config: AuditConfig) -> list[Judge]:
+    """Instantiate every configured judge; an unknown kind or option is a UserError."""
+    judges = []
+    for jc in config.judges:
+        factory = FACTORIES.get(jc.kind)
+        if factory is None:
+            known = ", ".join(sorted(FACTORIES))
+            raise UserError(f"judge '{jc.name}': unknown kind '{jc.kind}' (known: {known})")
+        try:
+            judges.append(factory(jc, config))
+        except TypeError as exc:
+            raise UserError(f"judge '{jc.name}': bad options {sorted(jc.options)}: {exc}") from None
+    names = [j.name for j in judges]
+    if dup := {n for n in names if names.count(n) > 1}:
+        raise UserError(f"judge names must be unique; repeated: {sorted(dup)}")
+    return judges

@@ -1,0 +1,116 @@
+"""The run directory: what a run leaves behind, written so that nothing finished is lost.
+
+- `records.jsonl`: one `AuditRecord` per line, appended and flushed as each item finishes,
+  so a killed run keeps every finished record. On resume a torn last line is cut off
+  and that item is judged again.
+- `errors.jsonl`: the input lines that could not be read (file, line, field, message).
+- `manifest.json`: settings, versions, input hash, counts, timings, tokens and cost;
+  replaced atomically (write to a temporary file, then rename).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import IO, Any
+
+from auditor.errors import UserError
+from auditor.io import BadLine
+from auditor.types import AuditRecord
+
+RECORDS = "records.jsonl"
+ERRORS = "errors.jsonl"
+MANIFEST = "manifest.json"
+
+
+class RunDir:
+    """Appends records and errors to one run directory."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        self._records: IO[str] | None = None
+        self._errors: IO[str] | None = None
+
+    @property
+    def records_path(self) -> Path:
+        return self.path / RECORDS
+
+    def open(self, *, append: bool) -> None:
+        mode = "a" if append else "w"
+        self._records = (self.path / RECORDS).open(mode, encoding="utf-8")
+        self._errors = (self.path / ERRORS).open(mode, encoding="utf-8")
+
+    def write_record(self, record: AuditRecord) -> None:
+        assert self._records is not None, "RunDir.open() first"
+        # One write call per line, flushed at once: a kill leaves at most one torn line.
+        self._records.write(record.model_dump_json(exclude_none=True) + "\n")
+        self._records.flush()
+
+    def write_error(self, bad: BadLine) -> None:
+        assert self._errors is not None, "RunDir.open() first"
+        self._errors.write(json.dumps(bad.as_dict(), ensure_ascii=False) + "\n")
+        self._errors.flush()
+
+    def close(self) -> None:
+        for handle in (self._records, self._errors):
+            if handle is not None:
+                handle.flush()
+                os.fsync(handle.fileno())
+                handle.close()
+        self._records = self._errors = None
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        target = self.path / MANIFEST
+        tmp = target.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", "utf-8")
+        tmp.replace(target)
+
+    def read_manifest(self) -> dict[str, Any]:
+        try:
+            data: dict[str, Any] = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise UserError(f"{self.path}: not a run directory (no {MANIFEST})") from None
+        return data
+
+
+def finished_ids(records_path: Path) -> set[str]:
+    """Ids already judged in a run, after cutting off a torn last line.
+
+    A run killed mid-write can leave a partial last line. It is removed here so that
+    item is judged again and the file stays valid JSONL.
+    """
+    if not records_path.exists():
+        return set()
+    ids: set[str] = set()
+    good_bytes = 0
+    with records_path.open("rb") as handle:
+        for raw in handle:
+            if not raw.endswith(b"\n"):
+                break
+            try:
+                ids.add(json.loads(raw)["item_id"])
+            except (ValueError, KeyError, TypeError):
+                break
+            good_bytes += len(raw)
+    if good_bytes < records_path.stat().st_size:
+        with records_path.open("r+b") as handle:
+            handle.truncate(good_bytes)
+    return ids
+
+
+def read_records(path: Path) -> list[AuditRecord]:
+    """All records of a run directory (or a records.jsonl file)."""
+    records_path = path / RECORDS if path.is_dir() else path
+    if not records_path.exists():
+        raise UserError(f"{records_path}: no records found (run `auditor run` first)")
+    out = []
+    with records_path.open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if line.strip():
+                try:
+                    out.append(AuditRecord.model_validate_json(line))
+                except ValueError as exc:
+                    raise UserError(f"{records_path}:{line_no}: not a valid record: {exc}") from None
+    return out

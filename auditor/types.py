@@ -1,0 +1,207 @@
+"""The data model: what goes into an audit and what comes out of it.
+
+One sample's path: a JSONL line -> `AuditItem` -> judges -> `Verdict`s -> `AuditRecord`.
+Human annotations are `HumanLabel`s. Unknown keys are rejected everywhere, so a typo in
+an input file is an error rather than a silently ignored field.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ACCURACY = "accuracy"
+RELEVANCE = "relevance"
+PII_LEAKAGE = "pii_leakage"
+
+
+class StrictModel(BaseModel):
+    """Base for every record: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChatTurn(StrictModel):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class AuditItem(StrictModel):
+    """One sample to audit: the seller's question and the assistant's answer."""
+
+    id: str = Field(min_length=1)
+    prompt: str | list[ChatTurn]
+    response: str
+    reference: str | None = None
+    context: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("id")
+    @classmethod
+    def _strip_id(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+    @field_validator("prompt")
+    @classmethod
+    def _non_empty_prompt(cls, value: str | list[ChatTurn]) -> str | list[ChatTurn]:
+        if isinstance(value, list) and not any(t.role == "user" for t in value):
+            raise ValueError("a chat prompt needs at least one user turn")
+        return value
+
+    @property
+    def question(self) -> str:
+        """The seller's question: the prompt, or the last user turn of a chat."""
+        if isinstance(self.prompt, str):
+            return self.prompt
+        return next(t.content for t in reversed(self.prompt) if t.role == "user")
+
+    @property
+    def user_text(self) -> str:
+        """Everything the user supplied (all user turns), for echo detection."""
+        if isinstance(self.prompt, str):
+            return self.prompt
+        return "\n".join(t.content for t in self.prompt if t.role == "user")
+
+    @property
+    def prompt_text(self) -> str:
+        """The whole prompt as plain text, turns labelled with their role."""
+        if isinstance(self.prompt, str):
+            return self.prompt
+        return "\n".join(f"{t.role}: {t.content}" for t in self.prompt)
+
+
+class Evidence(StrictModel):
+    """A quoted span that supports a verdict; offsets are into the response when known."""
+
+    quote: str
+    start: int | None = None
+    end: int | None = None
+    kind: str | None = None  # e.g. "match", "conflict", "pii"
+    note: str | None = None
+
+
+class PIISpan(StrictModel):
+    """One detected piece of personal data in the response."""
+
+    entity_type: str
+    start: int
+    end: int
+    text: str
+    source: Literal["new", "echoed", "context"]
+    severity: Literal["critical", "high", "medium", "low"]
+    score: float
+    recognizer: str
+    validated: bool = False  # a checksum or structural validator confirmed it
+
+
+ConfidenceMethod = Literal["none", "heuristic", "logprobs", "self_consistency"]
+
+
+class Provenance(StrictModel):
+    """Where a verdict came from, so a reviewer can trust or discount it."""
+
+    backend: Literal["baseline", "llm", "presidio", "ensemble"]
+    model: str | None = None
+    prompt_version: str | None = None
+    rubric_version: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_ms: float = 0.0
+    cached: bool = False
+    replayed: bool = False
+    reasks: int = 0
+    confidence_method: ConfidenceMethod = "none"
+    request_hash: str | None = None
+
+
+class Verdict(StrictModel):
+    """A judge's decision on one criterion for one item, or why there is none."""
+
+    judge: str
+    criterion: str
+    label: str | None = None
+    score: float | None = None
+    passed: bool | None = None
+    reasoning: str = ""
+    evidence: list[Evidence] = Field(default_factory=list)
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    tags: list[str] = Field(default_factory=list)
+    pii_spans: list[PIISpan] = Field(default_factory=list)
+    unscored_reason: str | None = None
+    raw: str | None = None  # the model's raw reply when it could not be used
+    provenance: Provenance
+
+    @property
+    def scored(self) -> bool:
+        return self.unscored_reason is None
+
+    @classmethod
+    def unscored(
+        cls, judge: str, criterion: str, reason: str, provenance: Provenance, raw: str | None = None
+    ) -> Verdict:
+        """A verdict that could not be produced: counted, never a fake pass or fail."""
+        return cls(
+            judge=judge,
+            criterion=criterion,
+            unscored_reason=reason,
+            raw=raw,
+            provenance=provenance,
+        )
+
+
+class Route(StrictModel):
+    decision: Literal["auto_accept", "human_review"]
+    reasons: list[str] = Field(default_factory=list)
+    priority: float = 0.0  # higher = more worth a human look
+
+
+class Consensus(StrictModel):
+    """The judges' combined outcome on one criterion for one item."""
+
+    criterion: str
+    score: float | None = None  # mean of the scored judges' scores
+    label: str | None = None  # the most common label
+    passed: bool | None = None  # False when any scored judge fails the item
+    judges: list[str] = Field(default_factory=list)
+    disagreement: bool = False
+
+
+class AuditRecord(StrictModel):
+    """Everything auditor concluded about one item."""
+
+    item_id: str
+    verdicts: list[Verdict]
+    consensus: list[Consensus] = Field(default_factory=list)
+    route: Route
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    duration_ms: float = 0.0
+
+
+class Span(StrictModel):
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    label: str
+    text: str | None = None
+
+
+class HumanLabel(StrictModel):
+    """One annotator's label for one item and criterion."""
+
+    item_id: str = Field(min_length=1)
+    annotator: str = Field(min_length=1)
+    criterion: str = Field(min_length=1)
+    score: float | None = None
+    label: str | None = None
+    spans: list[Span] = Field(default_factory=list)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _has_a_value(self) -> HumanLabel:
+        if self.score is None and self.label is None:
+            raise ValueError("needs a 'score' or a 'label'")
+        return self
