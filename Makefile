@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/auditor run configs/demo.yaml
+	$(BIN)/auditor run configs/demo.yaml --overwrite
 
 test: $(STAMP) lint typecheck pytest
 

@@ -8,6 +8,7 @@ the caller decides (skip and report, or fail fast).
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import json
 from collections.abc import Iterator
@@ -70,7 +71,7 @@ def _records(path: Path, model: type[M]) -> Iterator[tuple[int, M | BadLine]]:
         try:
             yield line_no, model.model_validate(obj)
         except ValidationError as exc:
-            yield line_no, BadLine(_first_problem(path, line_no, exc))
+            yield line_no, BadLine(_first_problem(path, line_no, exc, model))
 
 
 def _jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadLine]]:
@@ -138,14 +139,22 @@ def _csv_row(path: Path, line_no: int, header: list[str], row: list[str]) -> dic
     return obj
 
 
-def _first_problem(path: Path, line_no: int, exc: ValidationError) -> InputError:
-    err = exc.errors()[0]
+def _first_problem(path: Path, line_no: int, exc: ValidationError, model: type[BaseModel]) -> InputError:
+    """The most telling problem of a line: an unknown key first (it is usually a typo)."""
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    err = errors[0]
     field = ".".join(str(p) for p in err["loc"]) or None
     if err["type"] == "extra_forbidden":
-        return InputError(path, line_no, field, "unknown field")
-    if err["type"] == "missing":
-        return InputError(path, line_no, field, "required field is missing")
-    return InputError(path, line_no, field, err["msg"])
+        close = difflib.get_close_matches(str(err["loc"][-1]), list(model.model_fields), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        message = f"unknown field{hint}"
+    elif err["type"] == "missing":
+        message = "required field is missing"
+    else:
+        message = err["msg"]
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} on this line)"
+    return InputError(path, line_no, field, message)
 
 
 def count_lines(path: Path) -> int:

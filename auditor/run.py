@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from auditor.errors import UserError
 from auditor.graph.build import build_graph
 from auditor.graph.state import RunContext
 from auditor.io import BadLine, count_lines, file_sha256, read_items
+from auditor.judges.base import Judge
 from auditor.judges.registry import build_judges
 from auditor.progress import Progress
 from auditor.routing import RoutingPolicy
@@ -52,12 +53,17 @@ class RunResult:
     manifest: dict[str, Any] = field(default_factory=dict)
 
 
-async def run_audit(config: AuditConfig, options: RunOptions) -> RunResult:
-    """Judge every item of `options.input` and write the run directory."""
+async def run_audit(
+    config: AuditConfig, options: RunOptions, judges: Sequence[Judge] | None = None
+) -> RunResult:
+    """Judge every item of `options.input` and write the run directory.
+
+    `judges` defaults to the config's; pass your own to run custom judges.
+    """
     if not options.input.is_file():
         raise UserError(f"{options.input}: input file not found")
     rundir = _prepare_rundir(options)
-    judges = build_judges(config)
+    judges = list(judges) if judges is not None else build_judges(config)
     graph = build_graph(judges)
     context = RunContext(routing=RoutingPolicy.from_config(config.routing))
 
@@ -68,7 +74,7 @@ async def run_audit(config: AuditConfig, options: RunOptions) -> RunResult:
             stats.add(record)
     started_at = datetime.now(UTC)
     t0 = time.perf_counter()
-    manifest = _manifest(config, options, judges_kinds=[(j.name, j.kind) for j in config.judges])
+    manifest = _manifest(config, options, judge_names=[j.name for j in judges])
     manifest.update(status="running", started_at=started_at.isoformat())
     rundir.write_manifest(manifest)
 
@@ -162,9 +168,7 @@ def _prepare_rundir(options: RunOptions) -> RunDir:
     return RunDir(options.out)
 
 
-def _manifest(
-    config: AuditConfig, options: RunOptions, judges_kinds: list[tuple[str, str]]
-) -> dict[str, Any]:
+def _manifest(config: AuditConfig, options: RunOptions, judge_names: list[str]) -> dict[str, Any]:
     return {
         "auditor_version": __version__,
         "config_file": str(options.config_path) if options.config_path else None,
@@ -174,7 +178,7 @@ def _manifest(
             "sha256": file_sha256(options.input),
             "lines": count_lines(options.input),
         },
-        "judges": [{"name": n, "kind": k} for n, k in judges_kinds],
+        "judges": judge_names,
         "resumed": options.resume,
     }
 
