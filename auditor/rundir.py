@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from auditor.errors import UserError
-from auditor.io import BadLine
-from auditor.types import AuditRecord
+from auditor.io import BadLine, file_sha256, read_items
+from auditor.types import AuditItem, AuditRecord
 
 RECORDS = "records.jsonl"
 ERRORS = "errors.jsonl"
@@ -114,3 +114,19 @@ def read_records(path: Path) -> list[AuditRecord]:
                 except ValueError as exc:
                     raise UserError(f"{records_path}:{line_no}: not a valid record: {exc}") from None
     return out
+
+
+def read_run_items(run_dir: Path, input_path: Path | None = None) -> dict[str, AuditItem]:
+    """The items a run judged, by id, read back from the input its manifest names.
+
+    Records stay lean (no copy of each prompt and response); exports and reports join
+    them with the input. A changed input file is an error: its hash no longer matches.
+    """
+    manifest = RunDir(run_dir).read_manifest() if input_path is None else {}
+    path = input_path or Path(manifest["input"]["path"])
+    if not path.is_file():
+        raise UserError(f"{run_dir}: the run's input {path} is gone (pass the items file explicitly)")
+    expected = manifest.get("input", {}).get("sha256")
+    if expected and file_sha256(path) != expected:
+        raise UserError(f"{path}: changed since the run in {run_dir} (its hash differs from the manifest's)")
+    return {item.id: item for item in read_items(path) if isinstance(item, AuditItem)}
