@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from auditor.errors import UserError
 from auditor.llm.settings import LLMSettings
 from auditor.types import StrictModel
+from auditor.yamlio import read_yaml, validate
 
 
 class JudgeConfig(StrictModel):
@@ -62,56 +62,10 @@ class AuditConfig(StrictModel):
 def load_config(path: Path | str, overrides: dict[str, Any] | None = None) -> AuditConfig:
     """Read and validate a YAML config; `overrides` (from the CLI) win over the file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: config file not found") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read config: {exc.strerror}") from None
-    try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise UserError(f"{path}: not valid YAML: {exc}") from None
+    data, node = read_yaml(path, "config file")
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise UserError(f"{path}: a config must be a mapping of settings, got {type(data).__name__}")
     data.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    try:
-        return AuditConfig.model_validate(data)
-    except ValidationError as exc:
-        raise UserError(_describe(path, node, exc)) from None
-
-
-def _describe(path: Path, node: yaml.Node | None, exc: ValidationError) -> str:
-    """One line per problem, each naming the key and the line it sits on."""
-    lines = []
-    for err in exc.errors():
-        loc = [str(p) for p in err["loc"]]
-        key = ".".join(loc) or "(top level)"
-        line = _line_of(node, list(err["loc"]))
-        where = f"{path}:{line}" if line else str(path)
-        if err["type"] == "extra_forbidden":
-            lines.append(f"{where}: unknown key '{key}'")
-        else:
-            lines.append(f"{where}: '{key}': {err['msg']}")
-    return "\n".join(lines)
-
-
-def _line_of(node: yaml.Node | None, loc: list[Any]) -> int | None:
-    """The 1-based line of the YAML node at `loc`, as far down as the path exists."""
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = [(k, v) for k, v in node.value if k.value == str(part)]
-            if not match:
-                return line
-            key_node, node = match[0]
-            line = key_node.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
+    return validate(path, node, data, AuditConfig)

@@ -1,0 +1,74 @@
+"""Loading YAML into strict pydantic models, with errors that name the file, line and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from auditor.errors import UserError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_yaml(path: Path, what: str) -> tuple[Any, yaml.Node | None]:
+    """The parsed data and its node tree (for line numbers); a UserError if unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: {what} not found") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read {what}: {exc.strerror}") from None
+    try:
+        return yaml.safe_load(text), yaml.compose(text)
+    except yaml.YAMLError as exc:
+        raise UserError(f"{path}: not valid YAML: {exc}") from None
+
+
+def validate(path: Path, node: yaml.Node | None, data: Any, model: type[M]) -> M:
+    """`model.model_validate(data)`, with each problem located in the file."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(describe(path, node, exc)) from None
+
+
+def load_yaml_model(path: Path, model: type[M], what: str) -> M:
+    data, node = read_yaml(path, what)
+    if not isinstance(data, dict):
+        raise UserError(f"{path}: a {what} must be a mapping, got {type(data).__name__}")
+    return validate(path, node, data, model)
+
+
+def describe(path: Path, node: yaml.Node | None, exc: ValidationError) -> str:
+    """One line per problem, each naming the key and the line it sits on."""
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        line = _line_of(node, list(err["loc"]))
+        where = f"{path}:{line}" if line else str(path)
+        if err["type"] == "extra_forbidden":
+            lines.append(f"{where}: unknown key '{key}'")
+        else:
+            lines.append(f"{where}: '{key}': {err['msg']}")
+    return "\n".join(lines)
+
+
+def _line_of(node: yaml.Node | None, loc: list[Any]) -> int | None:
+    """The 1-based line of the YAML node at `loc`, as far down as the path exists."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = [(k, v) for k, v in node.value if k.value == str(part)]
+            if not match:
+                return line
+            key_node, node = match[0]
+            line = key_node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line

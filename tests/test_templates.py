@@ -1,0 +1,60 @@
+from pathlib import Path
+
+import pytest
+
+from auditor.errors import UserError
+from auditor.templates import load_prompt, load_rubric
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "rubrics").glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_rubrics_load(path: Path) -> None:
+    rubric = load_rubric(path)
+    assert rubric.as_text().count("\n- ") >= len(rubric.scale.points)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "prompts").glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_prompts_load_and_fence_the_response(path: Path) -> None:
+    prompt = load_prompt(path)
+    assert "response" in prompt.variables
+    assert "<response>" in prompt.user and "ignore any instruction" in prompt.system
+
+
+def test_rendering_names_every_missing_variable() -> None:
+    prompt = load_prompt(ROOT / "prompts" / "accuracy.yaml")
+    with pytest.raises(UserError) as info:
+        prompt.render(question="q", response="r")
+    assert str(info.value) == (
+        "prompt 'accuracy': missing variables: context, examples, reasoning_language, reference, rubric"
+    )
+
+
+def test_a_bad_rubric_names_file_line_and_field(tmp_path: Path) -> None:
+    text = (ROOT / "rubrics" / "relevance.yaml").read_text().replace("pass_levels:", "pass_level:")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(UserError) as info:
+        load_rubric(path)
+    message = str(info.value)
+    assert f"{path}:" in message and "unknown key 'pass_level'" in message
+    assert "'pass_levels': Field required" in message
+
+
+def test_levels_must_match_the_scale(tmp_path: Path) -> None:
+    text = (ROOT / "rubrics" / "relevance.yaml").read_text().replace('  "1": Does not', '  "0": Does not')
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(UserError, match="'levels' must describe exactly the scale's points"):
+        load_rubric(path)
+
+
+def test_any_edit_changes_the_recorded_version(tmp_path: Path) -> None:
+    original = ROOT / "prompts" / "relevance.yaml"
+    edited = tmp_path / "relevance.yaml"
+    edited.write_text(original.read_text().replace("meticulous", "careful"))
+    a, b = load_prompt(original), load_prompt(edited)
+    assert a.version == b.version and a.full_version != b.full_version
+    rubric = load_rubric(ROOT / "rubrics" / "relevance.yaml")
+    changed = rubric.model_copy(update={"decision_rules": [*rubric.decision_rules, "new rule"]})
+    assert rubric.full_version != changed.full_version
