@@ -1,5 +1,8 @@
 """Building the per-item graph: prepare -> judges in parallel -> aggregate -> route.
 
+Every judge is a node fed by `prepare`; one that does not apply to an item (accuracy
+without a reference or context) writes nothing. Aggregate runs once, after all of them.
+
 Nothing is compiled at import time: `build_graph` is called once per run.
 """
 
@@ -30,17 +33,15 @@ def build_graph(judges: Sequence[Judge]) -> Any:
     graph.add_node(PREPARE, make_prepare(judges))
     for judge in judges:
         graph.add_node(judge.name, make_judge_node(judge))
-        # One edge per judge: aggregate runs once, in the step after all the judges that ran.
+        # Static fan-out: a judge that does not apply returns at once (cheaper than a branch).
+        graph.add_edge(PREPARE, judge.name)
         graph.add_edge(judge.name, AGGREGATE)
     graph.add_node(AGGREGATE, make_aggregate(judges))
     graph.add_node(ROUTE, route)
 
     graph.add_edge(START, PREPARE)
-    graph.add_conditional_edges(PREPARE, _fan_out, [*names, AGGREGATE])
+    if not judges:
+        graph.add_edge(PREPARE, AGGREGATE)
     graph.add_edge(AGGREGATE, ROUTE)
     graph.add_edge(ROUTE, END)
     return graph.compile()
-
-
-def _fan_out(state: ItemState) -> list[str]:
-    return state.judges or [AGGREGATE]

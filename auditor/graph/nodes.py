@@ -21,33 +21,32 @@ log = logging.getLogger(__name__)
 
 
 # Protocols rather than Callable[...]: LangGraph's node types match a parameter named `state`.
-class PrepareNode(Protocol):
-    def __call__(self, state: ItemState) -> dict[str, Any]: ...
-
-
-class JudgeNode(Protocol):
+# Every node is async: LangGraph runs a sync node in a thread pool, a hop per node per item.
+class StateNode(Protocol):
     def __call__(self, state: ItemState) -> Awaitable[dict[str, Any]]: ...
 
 
 class ContextNode(Protocol):
-    def __call__(self, state: ItemState, runtime: Runtime[RunContext]) -> dict[str, Any]: ...
+    def __call__(self, state: ItemState, runtime: Runtime[RunContext]) -> Awaitable[dict[str, Any]]: ...
 
 
-def make_prepare(judges: list[Judge]) -> PrepareNode:
+def make_prepare(judges: list[Judge]) -> StateNode:
     """Choose the judges that can say something about this item."""
 
-    def prepare(state: ItemState) -> dict[str, Any]:
-        item = state.item
+    async def prepare(state: ItemState) -> dict[str, Any]:
+        item = state["item"]
         return {"judges": [j.name for j in judges if j.applies(item)]}
 
     return prepare
 
 
-def make_judge_node(judge: Judge) -> JudgeNode:
+def make_judge_node(judge: Judge) -> StateNode:
     """Run one judge; a crash becomes an unscored verdict, so one item cannot stop a batch."""
 
     async def judge_node(state: ItemState) -> dict[str, Any]:
-        item = state.item
+        if judge.name not in state["judges"]:
+            return {}
+        item = state["item"]
         started = time.perf_counter()
         try:
             verdict = await judge.judge(item)
@@ -71,16 +70,16 @@ def make_aggregate(judges: list[Judge]) -> ContextNode:
     """Put verdicts in the configured judge order and combine them per criterion."""
     order = {j.name: i for i, j in enumerate(judges)}
 
-    def aggregate(state: ItemState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+    async def aggregate(state: ItemState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         # Parallel judges finish in any order; a fixed order keeps records reproducible.
-        verdicts = sorted(state.verdicts, key=lambda v: order.get(v.judge, len(order)))
+        verdicts = sorted(state.get("verdicts", []), key=lambda v: order.get(v.judge, len(order)))
         spread = runtime.context.routing.max_score_spread
         return {"verdicts_sorted": verdicts, "consensus": consensus(verdicts, spread)}
 
     return aggregate
 
 
-def route(state: ItemState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+async def route(state: ItemState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     """Auto-accept or human review, with the reasons."""
-    decision = decide(state.item, state.verdicts_sorted, state.consensus, runtime.context.routing)
+    decision = decide(state["item"], state["verdicts_sorted"], state["consensus"], runtime.context.routing)
     return {"route": decision}

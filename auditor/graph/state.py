@@ -7,21 +7,20 @@ node overwrites another's verdict. Run-time settings travel as context, not stat
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, field
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Required, TypedDict
 
 from auditor.routing import RoutingPolicy
 from auditor.types import AuditItem, Consensus, Route, Verdict
 
 
-@dataclass
-class ItemState:
-    item: AuditItem
-    judges: list[str] = field(default_factory=list)  # the judges that apply, chosen by `prepare`
-    verdicts: Annotated[list[Verdict], operator.add] = field(default_factory=list)
-    verdicts_sorted: list[Verdict] = field(default_factory=list)  # in the configured judge order
-    consensus: list[Consensus] = field(default_factory=list)
-    route: Route | None = None
+class ItemState(TypedDict, total=False):
+    item: Required[AuditItem]
+    judges: list[str]  # the judges that apply, chosen by `prepare`
+    verdicts: Annotated[list[Verdict], operator.add]
+    verdicts_sorted: list[Verdict]  # `verdicts` in the configured judge order
+    consensus: list[Consensus]
+    route: Route
 
 
 @dataclass(frozen=True)
