@@ -1,0 +1,109 @@
+"""`auditor calibrate`: read verdicts and human labels, compare, write the report files.
+
+Files written to `out_dir`: `calibration.json` (everything), `calibration.md` (the
+report), `thresholds.json` (pre-labelling thresholds for routing; not for pairwise
+judges, which carry no confidence) and PNG figures: `agreement_<criterion>.png`,
+`confusion_<criterion>_<judge>.png`, `reliability_<criterion>_<judge>.png`, or
+`pairwise.png`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from auditor.calibration.analysis import Options, analyse, unmatched_notes
+from auditor.calibration.compare import Settings
+from auditor.calibration.loading import (
+    load_human_labels,
+    load_pairwise_labels,
+    load_pairwise_verdicts,
+    load_verdicts,
+)
+from auditor.calibration.pairwise import analyse_pairwise
+from auditor.calibration.plots import plot_criterion, plot_pairwise
+from auditor.calibration.report import to_json, to_markdown
+from auditor.calibration.result import CalibrationResult
+from auditor.calibration.thresholds import DEFAULT_TARGET, Target, thresholds_document
+from auditor.errors import UserError
+
+MIN_RESAMPLES = 100
+
+
+def run_calibration(
+    verdicts: Path,
+    human: Path,
+    out_dir: Path,
+    *,
+    by: Sequence[str] = (),
+    seed: int = 0,
+    n_boot: int = 1000,
+    pairwise: bool = False,
+    target: Target = DEFAULT_TARGET,
+    positive: Mapping[str, str] | None = None,
+) -> CalibrationResult:
+    """Compare judges with humans and write the report files to `out_dir`.
+
+    `verdicts` is a run directory, its records.jsonl, or a JSONL of external verdicts
+    (pairwise verdicts when `pairwise`); `human` a JSONL or CSV of human labels. `by`
+    names item-metadata fields to slice by; `target` is what auto-accepted verdicts must
+    reach for a pre-labelling threshold; `positive` names the failure label of binary
+    criteria whose labels do not make it clear (criterion -> label).
+    """
+    if n_boot < MIN_RESAMPLES:
+        raise UserError(f"n_boot: {n_boot} resamples are too few for a 95% CI (use at least {MIN_RESAMPLES})")
+    settings = Settings(n_boot=n_boot, seed=seed)
+    config = {
+        "seed": seed,
+        "n_boot": n_boot,
+        "by": list(by),
+        "pairwise": pairwise,
+        "target": {"metric": target.metric, "value": target.value},
+        "positive": dict(positive or {}),
+    }
+    if pairwise:
+        result = CalibrationResult(
+            inputs={"verdicts": str(verdicts), "human": str(human)},
+            settings=config,
+            pairwise=analyse_pairwise(
+                load_pairwise_verdicts(verdicts), load_pairwise_labels(human), settings
+            ),
+        )
+    else:
+        verdict_set = load_verdicts(verdicts)
+        labels = load_human_labels(human)
+        options = Options(settings=settings, by=tuple(by), target=target, positive=dict(positive or {}))
+        result = CalibrationResult(
+            inputs={"verdicts": str(verdict_set.path), "human": str(human)},
+            settings=config,
+            criteria=analyse(verdict_set, labels, options),
+            notes=unmatched_notes(verdict_set, labels),
+        )
+    return _write(result, out_dir)
+
+
+def _write(result: CalibrationResult, out_dir: Path) -> CalibrationResult:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = []
+    if result.pairwise is not None:
+        files.append(plot_pairwise(result.pairwise, out_dir))
+    else:
+        for report in result.criteria.values():
+            files += plot_criterion(report, out_dir)
+        found = {name: [j.threshold for j in r.judges.values()] for name, r in result.criteria.items()}
+        files.append(
+            _write_text(out_dir / "thresholds.json", json.dumps(thresholds_document(found), indent=2) + "\n")
+        )
+    files.append(_write_text(out_dir / "calibration.md", to_markdown(result)))
+    json_path = out_dir / "calibration.json"
+    files.append(json_path)
+    result.files.extend(sorted(files))
+    # Written last so that it lists every file, itself included.
+    _write_text(json_path, to_json(result))
+    return result
+
+
+def _write_text(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
