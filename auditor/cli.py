@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from auditor import __version__
 from auditor.config import load_config
@@ -74,6 +75,42 @@ def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.set_defaults(func=cmd_run)
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Compare judge verdicts with human labels; write JSON, Markdown, plots, thresholds."""
+    from auditor.calibration.command import run_calibration
+    from auditor.calibration.thresholds import DEFAULT_TARGET, Target
+
+    verdicts = Path(args.verdicts)
+    out = Path(args.out) if args.out else (verdicts if verdicts.is_dir() else verdicts.parent) / "calibration"
+    result = run_calibration(
+        verdicts,
+        Path(args.human),
+        out,
+        by=[f.strip() for f in args.by.split(",") if f.strip()] if args.by else [],
+        seed=args.seed,
+        n_boot=args.n_boot,
+        pairwise=args.pairwise,
+        target=Target.parse(args.target) if args.target else DEFAULT_TARGET,
+    )
+    print(f"calibration written to {out}:")
+    for path in result.files:
+        print(f"  {path}")
+    return EXIT_OK
+
+
+def _calibrate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("calibrate", help="measure judge-human agreement (docs/calibration.md)")
+    p.add_argument("--verdicts", required=True, help="a run dir, records.jsonl or verdicts JSONL")
+    p.add_argument("--human", required=True, help="human labels, JSONL or CSV")
+    p.add_argument("--by", help="metadata fields to slice by, e.g. marketplace,language")
+    p.add_argument("--out", help="output directory (default: RUN_DIR/calibration)")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
+    p.add_argument("--pairwise", action="store_true", help="the inputs are pairwise verdicts and labels")
+    p.add_argument("--target", help="threshold target, e.g. agreement=0.9 or precision=0.95")
+    p.set_defaults(func=cmd_calibrate)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="auditor", description="LLM-as-judge audits of model answers.")
     parser.add_argument("--version", action="version", version=f"auditor {__version__}")
@@ -84,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-PARSERS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [_run_parser]
+PARSERS: list[Callable[[Any], None]] = [_run_parser, _calibrate_parser]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,110 @@
+"""End to end through the `auditor` command, on the shipped demo."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from auditor.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "examples" / "seller_support"
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "demo"
+    code = main(["run", str(ROOT / "configs" / "demo.yaml"), "--out", str(out), "--no-progress"])
+    assert code == 0
+    return out
+
+
+def records(run: Path) -> dict[str, dict]:
+    lines = (run / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    return {r["item_id"]: r for r in map(json.loads, lines)}
+
+
+def test_demo_run_judges_every_item_and_catches_the_wrong_facts(demo_run: Path) -> None:
+    items = [json.loads(line) for line in (DEMO / "items.jsonl").read_text().splitlines()]
+    recs = records(demo_run)
+    assert set(recs) == {i["id"] for i in items}
+    for item in items:
+        verdicts = {v["criterion"]: v for v in recs[item["id"]]["verdicts"]}
+        assert "relevance" in verdicts
+        if item["reference"] or item["context"]:
+            assert "accuracy" in verdicts
+        if item["metadata"]["defect"] == "wrong_fact":
+            assert verdicts["accuracy"]["score"] <= 2, item["id"]
+            assert recs[item["id"]]["route"]["decision"] == "human_review"
+    manifest = json.loads((demo_run / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert manifest["counts"]["items"] == len(items)
+
+
+def test_summary_says_what_was_routed_where(demo_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = demo_run.parent / "again"
+    assert main(["run", str(ROOT / "configs" / "demo.yaml"), "--out", str(out), "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    assert "auto-accepted" in printed and "to human review" in printed
+    assert f"-> {out}" in printed
+
+
+def test_malformed_line_is_reported_and_the_rest_is_judged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = (DEMO / "items.jsonl").read_text(encoding="utf-8").splitlines()[:5]
+    broken = json.loads(lines[2])
+    broken["respnse"] = broken.pop("response")
+    lines[2] = json.dumps(broken)
+    items = tmp_path / "items.jsonl"
+    items.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "run"
+    code = main(
+        [
+            "run",
+            str(ROOT / "configs" / "demo.yaml"),
+            "--input",
+            str(items),
+            "--out",
+            str(out),
+            "--no-progress",
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert f"{items}:3: field 'respnse': unknown field (did you mean 'response'?)" in printed
+    assert len(records(out)) == 4
+
+
+def test_user_errors_are_one_line_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "c.yaml"
+    config.write_text("input: x.jsonl\nconcurency: 3\n")
+    assert main(["run", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"auditor: error: {config}:2: unknown key 'concurency'"
+
+
+def test_calibrate_the_demo_against_its_human_labels(demo_run: Path) -> None:
+    out = demo_run.parent / "calibration"
+    code = main(
+        [
+            "calibrate",
+            "--verdicts",
+            str(demo_run),
+            "--human",
+            str(DEMO / "labels.jsonl"),
+            "--by",
+            "marketplace,language",
+            "--out",
+            str(out),
+            "--n-boot",
+            "200",
+        ]
+    )
+    assert code == 0
+    report = json.loads((out / "calibration.json").read_text())
+    assert {"accuracy", "relevance"} <= set(report["criteria"])
+    assert (out / "calibration.md").read_text().count("Slices by") >= 2
+    assert json.loads((out / "thresholds.json").read_text())["criteria"]
