@@ -155,6 +155,8 @@ def _judge_report(
     notes = []
     if not jd.confidence:
         notes.append("no verdict carries a confidence: no reliability table, no threshold")
+    elif not set(jd.confidence) & set(correct):
+        notes.append("no verdict with a confidence has a human reference: no reliability table")
     return JudgeReport(
         judge=judge,
         counts=_counts(data, jd, vs_reference.n_items),

@@ -55,7 +55,7 @@ class CriterionData:
         if self.scale.kind == "score":
             return (
                 "the mean of the annotators' scores; agreement, kappa, AC1 and nominal/ordinal alpha "
-                "use it rounded half up (3.5 -> 4)"
+                "use it rounded half up (2.5 -> 3)"
             )
         return "the annotators' majority label; items where they tie have no reference and are listed"
 

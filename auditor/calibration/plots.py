@@ -42,9 +42,9 @@ def plot_criterion(report: CriterionReport, out_dir: Path) -> list[Path]:
         stem = f"{safe_name(report.criterion)}_{safe_name(judge)}"
         if jr.vs_reference.confusion is not None and jr.vs_reference.n_items:
             path = out_dir / f"confusion_{stem}.png"
-            written.append(
-                _confusion(f"{report.criterion}: {judge}", report.categories, jr.vs_reference, path)
-            )
+            rows = jr.vs_reference.reference + (" (rounded half up)" if report.kind == "score" else "")
+            title = f"{report.criterion}: {judge}"
+            written.append(_confusion(title, report.categories, jr.vs_reference, rows, path))
         if jr.reliability is not None:
             path = out_dir / f"reliability_{stem}.png"
             written.append(_reliability(f"{report.criterion}: {judge}", jr.reliability, path))
@@ -110,19 +110,21 @@ def _points(ax: Axes, ys: list[float], estimates: list[Estimate], label: str) ->
     ax.errorbar(xs, kept, xerr=[lows, highs], fmt="o", capsize=3, label=label)
 
 
-def _confusion(title: str, categories: list[str], comparison: Comparison, path: Path) -> Path:
+def _confusion(title: str, categories: list[str], comparison: Comparison, rows: str, path: Path) -> Path:
     assert comparison.confusion is not None
     k = len(categories)
+    darkest = max(max(row) for row in comparison.confusion)
     fig = _figure(1.8 + 0.6 * k, 1.5 + 0.6 * k)
     ax = fig.add_subplot()
     ax.imshow(comparison.confusion, cmap="Blues")
     for i, row in enumerate(comparison.confusion):
         for j, count in enumerate(row):
-            ax.text(j, i, str(count), ha="center", va="center", fontsize=9)
+            colour = "white" if count > darkest / 2 else "black"  # readable on dark cells
+            ax.text(j, i, str(count), ha="center", va="center", fontsize=9, color=colour)
     ax.set_xticks(range(k), categories)
     ax.set_yticks(range(k), categories)
     ax.set_xlabel(f"judge ({comparison.rater})")
-    ax.set_ylabel(comparison.reference)
+    ax.set_ylabel(rows)
     ax.set_title(title, fontsize=10)
     return _save(fig, path)
 

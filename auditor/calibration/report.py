@@ -138,7 +138,8 @@ def _judge(r: CriterionReport, jr: JudgeReport) -> list[str]:
     lines += _comparison_table(columns, headers)
     lines += _too_small_notes(columns)
     if jr.vs_reference.confusion is not None and jr.vs_reference.n_items:
-        lines += _confusion(r.categories, jr.vs_reference)
+        rows = jr.vs_reference.reference + (" rounded half up" if r.kind == "score" else "")
+        lines += _confusion(r.categories, jr.vs_reference, rows)
     for name in dict.fromkeys(s.field for s in jr.slices):
         lines += _slices(r, name, [s for s in jr.slices if s.field == name])
     lines += _reliability(jr) + _prevalence(jr) + _threshold(jr)
@@ -164,10 +165,10 @@ def _too_small_notes(columns: list[Comparison]) -> list[str]:
     return [*notes, ""] if notes else []
 
 
-def _confusion(categories: list[str], c: Comparison) -> list[str]:
+def _confusion(categories: list[str], c: Comparison, rows: str) -> list[str]:
     assert c.confusion is not None
     lines = [
-        f"Confusion matrix (rows: {c.reference}, columns: {c.rater}):",
+        f"Confusion matrix (rows: {rows}, columns: {c.rater}):",
         "",
         "| | " + " | ".join(categories) + " |",
         "|---|" + "---|" * len(categories),
