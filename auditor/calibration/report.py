@@ -113,6 +113,9 @@ def _criterion(r: CriterionReport) -> list[str]:
     lines.append("")
     for jr in r.judges.values():
         lines += _judge(r, jr)
+    if not r.judges and r.ceiling is not None:
+        lines += ["No judge gave verdicts on this criterion; the humans' agreement:", ""]
+        lines += _comparison_table([r.ceiling], [f"humans: {r.ceiling.rater}"])
     lines += _disagreements(r)
     return lines
 
