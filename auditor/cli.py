@@ -111,6 +111,46 @@ def _calibrate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.set_defaults(func=cmd_calibrate)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the review queue for annotators: Label Studio tasks, CSV or JSONL."""
+    from auditor.labelstudio import export_run
+
+    result = export_run(
+        Path(args.run_dir), Path(args.out), args.format, include_all=args.all, redact=args.redact
+    )
+    print(result.describe())
+    return EXIT_OK
+
+
+def _export_parser(sub: Any) -> None:
+    p = sub.add_parser("export", help="export items for human review (docs/labelstudio.md)")
+    p.add_argument("run_dir", help="a run directory")
+    p.add_argument("--format", choices=["labelstudio", "csv", "jsonl"], default="labelstudio")
+    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--all", action="store_true", help="every item, not only those routed to review")
+    p.add_argument("--redact", action="store_true", help="mask detected PII in the exported text")
+    p.set_defaults(func=cmd_export)
+
+
+def cmd_import_labels(args: argparse.Namespace) -> int:
+    """Read annotators' labels (Label Studio JSON export or the review CSV) as human labels."""
+    from auditor.labelstudio import import_labels
+
+    result = import_labels(Path(args.file), Path(args.out), annotator_field=args.annotator_field)
+    print(result.describe())
+    return EXIT_OK
+
+
+def _import_parser(sub: Any) -> None:
+    p = sub.add_parser("import-labels", help="read annotations back as human labels")
+    p.add_argument("file", help="a Label Studio JSON export (.json) or the filled-in review CSV (.csv)")
+    p.add_argument("--out", required=True, help="where to write the labels (JSONL)")
+    p.add_argument(
+        "--annotator-field", default="email", help="which Label Studio user field names the annotator"
+    )
+    p.set_defaults(func=cmd_import_labels)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="auditor", description="LLM-as-judge audits of model answers.")
     parser.add_argument("--version", action="version", version=f"auditor {__version__}")
@@ -121,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-PARSERS: list[Callable[[Any], None]] = [_run_parser, _calibrate_parser]
+PARSERS: list[Callable[[Any], None]] = [_run_parser, _calibrate_parser, _export_parser, _import_parser]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
