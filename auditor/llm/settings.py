@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from auditor.types import StrictModel
+
+StructuredOutput = Literal["json_schema", "json_object", "text"]
 
 
 class Price(StrictModel):
@@ -18,22 +22,31 @@ class LLMSettings(StrictModel):
     """One OpenAI-compatible endpoint and how to talk to it.
 
     The key is never stored here: only the name of the environment variable holding it.
+    `api_key_env: null` declares an endpoint that needs no key (a local vLLM or Ollama).
     """
 
-    model: str
+    model: str = Field(min_length=1)
     base_url: str | None = None  # default: $OPENAI_BASE_URL, then OpenAI's
-    api_key_env: str = "OPENAI_API_KEY"
+    api_key_env: str | None = "OPENAI_API_KEY"
+    # Sent with every request, never stored: they may hold credentials (Azure's `api-key`).
     extra_headers: dict[str, str] = Field(default_factory=dict)
-    temperature: float = 0.0
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     seed: int | None = 0
-    max_tokens: int = 800
-    timeout_s: float = 60.0
-    max_attempts: int = 6
-    max_retry_wait_s: float = 120.0
-    max_in_flight: int = 32
-    requests_per_minute: float | None = None
-    tokens_per_minute: float | None = None
-    structured_output: str = "json_schema"  # json_schema | json_object | text
+    max_tokens: int = Field(default=800, ge=1)
+    # Newer OpenAI models accept only `max_completion_tokens`; most local servers only `max_tokens`.
+    max_tokens_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    timeout_s: float = Field(default=60.0, gt=0.0)
+    max_attempts: int = Field(default=6, ge=1)
+    max_retry_wait_s: float = Field(default=120.0, ge=0.0)
+    retry_initial_wait_s: float = Field(default=1.0, ge=0.0)
+    max_in_flight: int = Field(default=32, ge=1)
+    requests_per_minute: float | None = Field(default=None, gt=0.0)
+    tokens_per_minute: float | None = Field(default=None, gt=0.0)
+    structured_output: StructuredOutput = "json_schema"
     logprobs: bool = False
+    top_logprobs: int = Field(default=5, ge=0, le=20)
     cache_dir: str | None = ".cache/auditor/llm"
+    # Part of the cache key: change it to keep answers apart that the key cannot see,
+    # e.g. an extra header that routes a proxy to another deployment.
+    cache_namespace: str = ""
     prices: dict[str, Price] = Field(default_factory=dict)
