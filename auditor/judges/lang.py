@@ -1,0 +1,80 @@
+"""Offline language identification for the demo languages: en, es, de, pt, fr, zh, ja.
+
+Chinese and Japanese are told apart by script: Japanese writes kanji too, so it is the
+presence of kana that decides. Latin-script languages are told apart by profiles of
+their most frequent function words plus letters and endings only one of them uses
+(ñ/¿ for Spanish, ã/õ/ç/-ção for Portuguese, ä/ö/ü/ß for German). A text with too little
+evidence gets no language rather than a guess, so a short "OK, thanks" never counts as an
+answer in the wrong language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from auditor.judges.stopwords import LATIN_STOPWORDS
+from auditor.judges.text import count_script, words
+
+LANGUAGES = ("en", "es", "de", "pt", "fr", "zh", "ja")
+
+# Letters and endings only one of the languages uses, one named group per language.
+_MARKERS = re.compile(
+    r"(?P<es>[ñ¿¡]|ción\b|ciones\b)"
+    r"|(?P<pt>[ãõç]|ções\b|ção\b|ões\b|\bvocê|\bnão\b)"
+    r"|(?P<de>[äöüß]|ung\b|ungen\b|keit\b|lich\b)"
+    r"|(?P<fr>[èêëîœ]|\b(?:d|l|qu|n|c|s)'[a-zàâéèêîôû]|eux\b|aux\b)"
+)
+_LANGS_OF_WORD: dict[str, tuple[str, ...]] = {
+    word: tuple(lang for lang, stopwords in LATIN_STOPWORDS.items() if word in stopwords)
+    for word in set().union(*LATIN_STOPWORDS.values())
+}
+_MIN_LATIN_EVIDENCE = 2.0  # stopword hits + marker hits needed before naming a language
+# Prose is a third or more function words; a record ("Ship to: Al Barsha 2, Dubai") is not,
+# and a couple of chance hits in it must not name a language.
+_MIN_EVIDENCE_PER_WORD = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class LangGuess:
+    """A language code (or None when unsure) and how sure the guess is, in [0, 1]."""
+
+    lang: str | None
+    confidence: float
+
+
+@lru_cache(maxsize=4096)
+def identify(norm: str) -> LangGuess:
+    """Identify the language of a normalised text (see `auditor.judges.text.normalize`)."""
+    script = count_script(norm)
+    cjk = script["han"] + script["kana"]
+    # A CJK character carries about as much as a short Latin word.
+    latin_weight = script["latin"] / 4
+    if script["hangul"] > max(cjk, latin_weight):
+        return LangGuess("ko", 0.9)
+    if cjk >= 2 and cjk >= latin_weight:
+        if script["kana"] >= max(1, 0.1 * cjk):
+            return LangGuess("ja", 0.95)
+        if script["kana"] == 0:
+            return LangGuess("zh", 0.95)
+        return LangGuess("zh", 0.6)
+    return _identify_latin(norm)
+
+
+def _identify_latin(norm: str) -> LangGuess:
+    tokens = words(norm)
+    if not tokens:
+        return LangGuess(None, 0.0)
+    scores = dict.fromkeys(LATIN_STOPWORDS, 0.0)
+    for token in tokens:
+        for lang in _LANGS_OF_WORD.get(token, ()):
+            scores[lang] += 1.0
+    for marker in _MARKERS.finditer(norm):
+        scores[marker.lastgroup or ""] += 1.5
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top < max(_MIN_LATIN_EVIDENCE, _MIN_EVIDENCE_PER_WORD * len(tokens)) or top <= second:
+        return LangGuess(None, 0.0)
+    margin = (top - second) / top
+    return LangGuess(best, round(min(0.95, 0.4 + margin), 3))
