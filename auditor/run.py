@@ -11,11 +11,11 @@ import asyncio
 import contextlib
 import signal
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor import __version__
 from auditor.config import AuditConfig
@@ -24,12 +24,16 @@ from auditor.graph.build import build_graph
 from auditor.graph.state import RunContext
 from auditor.io import BadLine, count_lines, file_sha256, read_items
 from auditor.judges.base import Judge
-from auditor.judges.registry import build_judges
+from auditor.judges.registry import build_judges, needs_llm
+from auditor.llm.errors import BudgetExceeded
 from auditor.progress import Progress
 from auditor.routing import RoutingPolicy
 from auditor.rundir import RunDir, finished_ids, read_records
 from auditor.summary import RunStats
 from auditor.types import AuditItem, AuditRecord
+
+if TYPE_CHECKING:
+    from auditor.llm import Gateway
 
 
 @dataclass
@@ -40,12 +44,14 @@ class RunOptions:
     overwrite: bool = False
     progress: bool = True
     config_path: Path | None = None
+    record: Path | None = None  # write every LLM exchange to this cassette directory
+    replay: Path | None = None  # answer LLM calls only from this cassette directory
 
 
 @dataclass
 class RunResult:
     out: Path
-    status: str  # "complete" | "interrupted" | "failed"
+    status: str  # "complete" | "interrupted" | "budget" | "failed"
     stats: RunStats
     elapsed_s: float
     skipped_done: int = 0
@@ -63,74 +69,130 @@ async def run_audit(
     if not options.input.is_file():
         raise UserError(f"{options.input}: input file not found")
     rundir = _prepare_rundir(options)
-    judges = list(judges) if judges is not None else build_judges(config)
-    graph = build_graph(judges)
-    context = RunContext(routing=RoutingPolicy.from_config(config.routing))
+    async with _gateway_for(config, options) as gateway:
+        judges = list(judges) if judges is not None else build_judges(config, gateway)
+        batch = _Batch(config, options, rundir, judges)
+        result = await batch.run()
+        if gateway is not None:
+            result.manifest["llm"] = {
+                "model": gateway_model(config),
+                "total": gateway.total_usage().model_dump(),
+                "by_purpose": {p: u.model_dump() for p, u in gateway.usage.items()},
+            }
+            rundir.write_manifest(result.manifest)
+        return result
 
-    stats = RunStats()
-    done = finished_ids(rundir.records_path) if options.resume else set()
-    if done:
-        for record in read_records(rundir.records_path):
-            stats.add(record)
-    started_at = datetime.now(UTC)
-    t0 = time.perf_counter()
-    manifest = _manifest(config, options, judge_names=[j.name for j in judges])
-    manifest.update(status="running", started_at=started_at.isoformat())
-    rundir.write_manifest(manifest)
 
-    rundir.open(append=options.resume)
-    stop = asyncio.Event()
-    stop_reason: list[str] = []
-    status = "complete"
-    total = count_lines(options.input)
-    progress = Progress(total=total, done=len(done), enabled=options.progress)
-    source = read_items(options.input)
+def gateway_model(config: AuditConfig) -> str | None:
+    return config.llm.model if config.llm else None
 
-    async def worker() -> None:
-        for entry in _until(stop, source):
+
+@contextlib.asynccontextmanager
+async def _gateway_for(config: AuditConfig, options: RunOptions) -> AsyncIterator[Gateway | None]:
+    """One gateway (one client, cache and budget) for the whole run, when a judge needs it."""
+    if not needs_llm(config):
+        yield None
+        return
+    if config.llm is None:
+        raise UserError("an LLM judge is configured but the config has no 'llm:' section (model, endpoint)")
+    from auditor.llm import Gateway
+
+    settings = config.llm.model_copy(update={"max_in_flight": config.concurrency})
+    gateway = Gateway(
+        settings, record_dir=options.record, replay_dir=options.replay, max_cost_usd=config.max_cost_usd
+    )
+    try:
+        yield gateway
+    finally:
+        await gateway.aclose()
+
+
+class _Batch:
+    """One pass over the input: workers, the run directory, counts and the stop signal."""
+
+    def __init__(self, config: AuditConfig, options: RunOptions, rundir: RunDir, judges: list[Judge]) -> None:
+        self.config, self.options, self.rundir = config, options, rundir
+        self.graph = build_graph(judges)
+        self.context = RunContext(routing=RoutingPolicy.from_config(config.routing))
+        self.stats = RunStats()
+        self.done = finished_ids(rundir.records_path) if options.resume else set()
+        self.stop = asyncio.Event()
+        self.stop_reason: list[str] = []
+        self.status = "complete"
+        self.manifest = _manifest(config, options, judge_names=[j.name for j in judges])
+
+    def halt(self, status: str, reason: str) -> None:
+        if not self.stop_reason:
+            self.status = status
+            self.stop_reason.append(reason)
+        self.stop.set()
+
+    async def run(self) -> RunResult:
+        if self.done:
+            for record in read_records(self.rundir.records_path):
+                self.stats.add(record)
+        t0 = time.perf_counter()
+        self.manifest.update(status="running", started_at=datetime.now(UTC).isoformat())
+        self.rundir.write_manifest(self.manifest)
+        self.rundir.open(append=self.options.resume)
+        progress = Progress(
+            total=count_lines(self.options.input), done=len(self.done), enabled=self.options.progress
+        )
+        source = read_items(self.options.input)
+        try:
+            with _stop_on_signals(self), progress:
+                await asyncio.gather(*(self.worker(source, progress) for _ in range(self.config.concurrency)))
+        except UserError as exc:
+            self.halt("failed", str(exc))
+            self._finish(time.perf_counter() - t0)
+            raise
+        finally:
+            self.rundir.close()
+        return self._finish(time.perf_counter() - t0)
+
+    async def worker(self, source: Iterator[AuditItem | BadLine], progress: Progress) -> None:
+        for entry in _until(self.stop, source):
             if isinstance(entry, BadLine):
-                stats.add_bad_line(entry)
-                rundir.write_error(entry)
+                self.stats.add_bad_line(entry)
+                self.rundir.write_error(entry)
                 progress.advance()
-                if config.fail_fast:
-                    stop_reason.append(str(entry.error))
-                    stop.set()
+                if self.config.fail_fast:
+                    self.halt("failed", str(entry.error))
                 continue
-            if entry.id in done:
+            if entry.id in self.done:
                 continue
-            record = await _judge_item(graph, context, entry)
-            rundir.write_record(record)
-            stats.add(record)
+            try:
+                record = await _judge_item(self.graph, self.context, entry)
+            except BudgetExceeded as exc:
+                # The item is not written; `--resume` with a larger budget judges it.
+                self.halt("budget", f"budget reached: {exc}")
+                return
+            self.rundir.write_record(record)
+            self.stats.add(record)
             progress.advance()
 
-    with _stop_on_signals(stop, stop_reason), progress:
-        try:
-            await asyncio.gather(*(worker() for _ in range(config.concurrency)))
-        finally:
-            rundir.close()
-    if stop_reason:
-        status = "failed" if config.fail_fast and stats.bad_lines else "interrupted"
-    elapsed = time.perf_counter() - t0
-    manifest.update(
-        status=status,
-        stop_reason=stop_reason[0] if stop_reason else None,
-        finished_at=datetime.now(UTC).isoformat(),
-        elapsed_s=round(elapsed, 3),
-        items_per_s=round((stats.items - len(done)) / elapsed, 2) if elapsed > 0 else None,
-        counts=stats.as_dict(),
-        versions=stats.versions,
-        bad_lines=stats.bad_lines[:200],
-    )
-    rundir.write_manifest(manifest)
-    return RunResult(
-        out=rundir.path,
-        status=status,
-        stats=stats,
-        elapsed_s=elapsed,
-        skipped_done=len(done),
-        stop_reason=stop_reason[0] if stop_reason else None,
-        manifest=manifest,
-    )
+    def _finish(self, elapsed: float) -> RunResult:
+        new_items = self.stats.items - len(self.done)
+        self.manifest.update(
+            status=self.status,
+            stop_reason=self.stop_reason[0] if self.stop_reason else None,
+            finished_at=datetime.now(UTC).isoformat(),
+            elapsed_s=round(elapsed, 3),
+            items_per_s=round(new_items / elapsed, 2) if elapsed > 0 else None,
+            counts=self.stats.as_dict(),
+            versions=self.stats.versions,
+            bad_lines=self.stats.bad_lines[:200],
+        )
+        self.rundir.write_manifest(self.manifest)
+        return RunResult(
+            out=self.rundir.path,
+            status=self.status,
+            stats=self.stats,
+            elapsed_s=elapsed,
+            skipped_done=len(self.done),
+            stop_reason=self.stop_reason[0] if self.stop_reason else None,
+            manifest=self.manifest,
+        )
 
 
 async def _judge_item(graph: Any, context: RunContext, item: AuditItem) -> AuditRecord:
@@ -184,19 +246,13 @@ def _manifest(config: AuditConfig, options: RunOptions, judge_names: list[str]) 
 
 
 @contextlib.contextmanager
-def _stop_on_signals(stop: asyncio.Event, reason: list[str]) -> Iterator[None]:
+def _stop_on_signals(batch: _Batch) -> Iterator[None]:
     """SIGINT/SIGTERM: stop taking new items, let the ones in flight finish and be written."""
     loop = asyncio.get_running_loop()
     installed = []
-
-    def on_signal(name: str) -> None:
-        if not reason:
-            reason.append(f"stopped by {name}")
-        stop.set()
-
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, on_signal, sig.name)
+            loop.add_signal_handler(sig, batch.halt, "interrupted", f"stopped by {sig.name}")
             installed.append(sig)
     try:
         yield

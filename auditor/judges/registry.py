@@ -6,27 +6,33 @@ Imports are lazy, so a run that does not use a heavy judge (Presidio's) never lo
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from auditor.config import AuditConfig, JudgeConfig
 from auditor.errors import UserError
 from auditor.judges.base import Judge
 
-Factory = Callable[[JudgeConfig, AuditConfig], Judge]
+if TYPE_CHECKING:
+    from auditor.llm import Gateway
+
+Factory = Callable[[JudgeConfig, AuditConfig, "Gateway | None"], Judge]
+
+LLM_KINDS_PREFIX = "llm."
 
 
-def _baseline_accuracy(jc: JudgeConfig, config: AuditConfig) -> Judge:
+def _baseline_accuracy(jc: JudgeConfig, config: AuditConfig, gateway: Gateway | None) -> Judge:
     from auditor.judges.baseline_accuracy import BaselineAccuracyJudge
 
     return BaselineAccuracyJudge(name=jc.name, pass_score=config.routing.pass_score, **jc.options)
 
 
-def _baseline_relevance(jc: JudgeConfig, config: AuditConfig) -> Judge:
+def _baseline_relevance(jc: JudgeConfig, config: AuditConfig, gateway: Gateway | None) -> Judge:
     from auditor.judges.baseline_relevance import BaselineRelevanceJudge
 
     return BaselineRelevanceJudge(name=jc.name, pass_score=config.routing.pass_score, **jc.options)
 
 
-def _pii(jc: JudgeConfig, config: AuditConfig) -> Judge:
+def _pii(jc: JudgeConfig, config: AuditConfig, gateway: Gateway | None) -> Judge:
     from auditor.judges.pii import PIIJudge
 
     return PIIJudge(name=jc.name, **jc.options)
@@ -39,7 +45,12 @@ FACTORIES: dict[str, Factory] = {
 }
 
 
-def build_judges(config: AuditConfig) -> list[Judge]:
+def needs_llm(config: AuditConfig) -> bool:
+    """Whether any configured judge calls a model (so the run needs a gateway)."""
+    return any(jc.kind.startswith(LLM_KINDS_PREFIX) for jc in config.judges)
+
+
+def build_judges(config: AuditConfig, gateway: Gateway | None = None) -> list[Judge]:
     """Instantiate every configured judge; an unknown kind or option is a UserError."""
     judges = []
     for jc in config.judges:
@@ -48,7 +59,7 @@ def build_judges(config: AuditConfig) -> list[Judge]:
             known = ", ".join(sorted(FACTORIES))
             raise UserError(f"judge '{jc.name}': unknown kind '{jc.kind}' (known: {known})")
         try:
-            judges.append(factory(jc, config))
+            judges.append(factory(jc, config, gateway))
         except TypeError as exc:
             raise UserError(f"judge '{jc.name}': bad options {sorted(jc.options)}: {exc}") from None
     names = [j.name for j in judges]
