@@ -31,6 +31,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "out": args.out,
         "concurrency": args.concurrency,
         "fail_fast": True if args.fail_fast else None,
+        "max_cost_usd": args.max_cost,
     }
     config = load_config(args.config, overrides)
     if config.input is None:
@@ -42,6 +43,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         progress=not args.no_progress,
         config_path=Path(args.config),
+        record=Path(args.record) if args.record else None,
+        replay=Path(args.replay) if args.replay else None,
     )
     result = asyncio.run(run_audit(config, options))
     print(
@@ -56,6 +59,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if result.status == "interrupted":
         print(f"  {result.stop_reason}; to finish: auditor run {args.config} --resume --out {result.out}")
         return EXIT_INTERRUPTED
+    if result.status == "budget":
+        print(f"  stopped: {result.stop_reason}; everything finished so far is saved.")
+        print(f"  to finish: auditor run {args.config} --resume --out {result.out} --max-cost <more>")
+        return EXIT_FAILURES
     if result.status == "failed":
         print(f"  stopped at the first bad line (--fail-fast): {result.stop_reason}", file=sys.stderr)
         return EXIT_FAILURES
@@ -72,6 +79,9 @@ def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--resume", action="store_true", help="finish an interrupted run in --out")
     p.add_argument("--overwrite", action="store_true", help="replace an earlier run in --out")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--max-cost", type=float, help="stop starting LLM calls before this many USD are spent")
+    p.add_argument("--record", help="write every LLM exchange to this cassette directory")
+    p.add_argument("--replay", help="answer LLM calls only from this cassette directory (no network)")
     p.set_defaults(func=cmd_run)
 
 
@@ -151,6 +161,41 @@ def _import_parser(sub: Any) -> None:
     p.set_defaults(func=cmd_import_labels)
 
 
+def cmd_cache(args: argparse.Namespace) -> int:
+    """Show or clear the LLM response cache."""
+    from auditor.llm import cache_clear, cache_stats
+
+    directory = Path(args.dir) if args.dir else _cache_dir(args.config)
+    if args.action == "clear":
+        print(f"removed {cache_clear(directory)} cached responses from {directory}")
+        return EXIT_OK
+    stats = cache_stats(directory)
+    if not stats["exists"]:
+        print(f"{directory}: no cache yet")
+    else:
+        print(f"{directory}: {stats['entries']} cached responses, {stats['size_bytes'] / 1e6:.1f} MB")
+    return EXIT_OK
+
+
+def _cache_dir(config_path: str | None) -> Path:
+    from auditor.llm import LLMSettings
+
+    default = LLMSettings.model_fields["cache_dir"].default
+    if config_path:
+        config = load_config(config_path)
+        if config.llm is not None and config.llm.cache_dir:
+            return Path(config.llm.cache_dir)
+    return Path(default)
+
+
+def _cache_parser(sub: Any) -> None:
+    p = sub.add_parser("cache", help="show or clear the LLM response cache")
+    p.add_argument("action", choices=["stats", "clear"])
+    p.add_argument("--config", help="a config whose llm.cache_dir to use")
+    p.add_argument("--dir", help="the cache directory (default: .cache/auditor/llm)")
+    p.set_defaults(func=cmd_cache)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="auditor", description="LLM-as-judge audits of model answers.")
     parser.add_argument("--version", action="version", version=f"auditor {__version__}")
@@ -161,7 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-PARSERS: list[Callable[[Any], None]] = [_run_parser, _calibrate_parser, _export_parser, _import_parser]
+PARSERS: list[Callable[[Any], None]] = [
+    _run_parser,
+    _calibrate_parser,
+    _export_parser,
+    _import_parser,
+    _cache_parser,
+]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
