@@ -6,7 +6,8 @@ No model. Three signals, strongest first:
   decides zh/ja, kana marking Japanese; function-word profiles decide en/es/de/pt/fr; a
   text too short or too mixed to tell is never called wrong);
 - evasion: a refusal ("I can't help with that") or a deflection ("please contact
-  support") with little else of substance scores 1 (refusal) or 2 (deflection only);
+  support") with little else of substance (fewer than three on-topic terms or agreeing
+  facts in the other clauses) scores 1 (refusal) or 2 (deflection only);
 - topicality: with a reference or context in the response's language, the larger of the
   share of its terms the response uses and the share of the response's terms it holds
   (an on-topic answer talks about what the reference talks about): >= 0.4 -> 5,
@@ -31,7 +32,7 @@ from auditor.judges.evasion import Evasion, find_evasions
 from auditor.judges.factcheck import agrees, comparable
 from auditor.judges.facts import Fact, extract_facts
 from auditor.judges.lang import LangGuess, identify
-from auditor.judges.text import Term, normalize, sentences, term_set, terms
+from auditor.judges.text import Term, clauses, normalize, sentences, term_set, terms
 from auditor.types import RELEVANCE, AuditItem, Evidence, Verdict
 
 RUBRIC_VERSION = "baseline-relevance/1"
@@ -125,7 +126,10 @@ def _analyse(item: AuditItem) -> _Findings:
     basis, topicality, source_terms, source_facts = _topicality(item, response_terms, question_terms, r_lang)
     evasions = find_evasions(response, r_lang.lang)
     response_facts = extract_facts(response)
-    substance = _substance(response, evasions, question_terms | source_terms, response_facts, source_facts)
+    # What an answer adds beyond restating the question ("chargebacks are handled by the
+    # bank, so I can't help" restates it): the reference's own terms, when there is one.
+    on_topic = (source_terms - question_terms) if source_terms else question_terms
+    substance = _substance(response, evasions, on_topic, response_facts, source_facts)
     return _Findings(
         question_lang=q_lang,
         response_lang=r_lang,
@@ -169,19 +173,17 @@ def _substance(
     facts: tuple[Fact, ...],
     source_facts: tuple[Fact, ...],
 ) -> int:
-    """On-topic terms and agreeing facts in the sentences that neither refuse nor deflect."""
+    """On-topic terms and agreeing facts in the clauses that neither refuse nor deflect."""
     if not evasions:
         return 0  # not needed: nothing to weigh it against
     all_terms = terms(response)
     kept: set[str] = set()
     spans: list[tuple[int, int]] = []
-    for sentence in sentences(response):
-        if any(sentence.start <= e.start < sentence.end for e in evasions):
+    for clause in clauses(response):
+        if any(clause.start <= e.start < clause.end or e.start <= clause.start < e.end for e in evasions):
             continue
-        spans.append((sentence.start, sentence.end))
-        kept.update(
-            t.key for t in all_terms if sentence.start <= t.start < sentence.end and t.key in on_topic
-        )
+        spans.append((clause.start, clause.end))
+        kept.update(t.key for t in all_terms if clause.start <= t.start < clause.end and t.key in on_topic)
     agreeing = sum(
         1
         for f in facts
@@ -203,7 +205,7 @@ def _score(f: _Findings) -> tuple[int, float, list[str], str]:
     kinds = {e.kind for e in f.evasions}
     evasive = bool(kinds) and f.substance < _MIN_SUBSTANCE
     if evasive:
-        score = min(score, 1 if REFUSAL in kinds else 2)
+        score = 1 if REFUSAL in kinds else 2
         tags.extend(k for k in (REFUSAL, DEFLECTION) if k in kinds)
         confidence = 0.85
         why = "the response declines or redirects and says little else on the topic"

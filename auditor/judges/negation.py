@@ -25,6 +25,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
+from auditor.judges.stopwords import ZH_FUNCTION_CHARS
 from auditor.judges.text import Clause, Term, clauses, sentences, terms
 
 
@@ -144,6 +145,8 @@ def _heads(cues: list[re.Match[str]], found: tuple[Term, ...]) -> frozenset[str]
     """The term each cue governs: the next one, or the previous one when none follows
     (Japanese "再出品できません", German "das akzeptieren wir nicht")."""
     heads: set[str] = set()
+    # A bigram with a modal in it ("能重" in "不能重新上架") is not what is denied.
+    found = tuple(t for t in found if not ZH_FUNCTION_CHARS.intersection(t.key))
     for cue in cues:
         after = [t for t in found if t.start >= cue.end()]
         before = [t for t in found if t.end <= cue.start()]

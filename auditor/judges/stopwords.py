@@ -21,7 +21,7 @@ EN = _words(
     own same she should so some such than that the their theirs them then there these they this
     those through to too under until up very was we were what when where which while who whom
     why will with would you your yours yourself yourselves please may might must shall let
-    get got yes okay ok hi hello thanks thank via per etc
+    get got yes okay ok hi hello thanks thank via per etc much many
     """
 )
 

@@ -32,6 +32,9 @@ NUMBER_WORDS: dict[str, float] = {
     "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "zwölf": 12,
     "vierzehn": 14, "fünfzehn": 15, "zwanzig": 20, "dreißig": 30, "vierzig": 40,
     "sechzig": 60, "neunzig": 90,
+    # fr
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+    "quinze": 15, "vingt": 20, "trente": 30, "soixante": 60, "quatre-vingt-dix": 90,
 }  # fmt: skip
 
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
@@ -56,15 +59,15 @@ def parse_cjk_numeral(raw: str) -> float:
 _DURATION_UNITS: dict[str, str] = {
     "business_day": (
         r"business[ -]days?|working[ -]days?|d[ií]as? h[aá]biles|d[ií]as? [uú]te(?:is|l)"
-        r"|d[ií]as? laborables|werktag(?:e|en)?|arbeitstag(?:e|en)?|werktägig\w*"
+        r"|d[ií]as? laborables|werktag(?:e|en)?|arbeitstag(?:e|en)?|werktägig\w*|jours? ouvr[ée]s|jours? ouvrables"
         r"|个?工作日|営業日"
     ),
     "minute": r"minutes?|mins?|minutos?|minuten?|分钟|分間",
-    "hour": r"hours?|hrs?|h|horas?|stunden?|std|个?小时|時間",
-    "day": r"days?|d[ií]as?|tagen?|tage|tag|tägig\w*|d|天|日間|日(?![元本])",
-    "week": r"weeks?|semanas?|wochen?|woche|个?星期|周|週間|週",
-    "month": r"months?|mes(?:es)?|mês|monate?n?|monat|个月|[ヶかカヵケ]月間?",
-    "year": r"years?|años?|anos?|jahren?|jahre|jahr|年間|年(?!\d)",
+    "hour": r"hours?|hrs?|h|horas?|stunden?|std|heures?|个?小时|時間",
+    "day": r"days?|d[ií]as?|tagen?|tage|tag|tägig\w*|jours?|d|天|日間|日(?![元本])",
+    "week": r"weeks?|semanas?|wochen?|woche|semaines?|个?星期|周|週間|週",
+    "month": r"months?|mes(?:es)?|mês|monate?n?|monat|mois|个月|[ヶかカヵケ]月間?",
+    "year": r"years?|años?|anos?|jahren?|jahre|jahr|ans?|années?|年間|年(?!\d)",
 }
 DURATION_AFTER_RE = re.compile(
     r"[ -]?(?:" + "|".join(f"(?P<{unit}>(?:{alts}){_L})" for unit, alts in _DURATION_UNITS.items()) + ")"
@@ -102,7 +105,7 @@ def duration_unit(match: re.Match[str]) -> str:
 
 PERCENT_AFTER_RE = re.compile(
     r" ?(?:%|percent" + _L + r"|per cent" + _L + r"|por ?ciento" + _L + r"|por ?cento" + _L
-    + r"|prozent" + _L + r"|パーセント)"
+    + r"|prozent" + _L + r"|pour ?cent" + _L + r"|パーセント)"
 )  # fmt: skip
 
 _CURRENCIES: dict[str, frozenset[str]] = {}
@@ -153,18 +156,18 @@ def currency_codes(marker: str) -> frozenset[str]:
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
-        "january jan enero janeiro januar jänner",
-        "february feb febrero fevereiro februar",
-        "march mar marzo março märz",
-        "april apr abril",
+        "january jan enero janeiro januar jänner janvier",
+        "february feb febrero fevereiro februar février",
+        "march mar marzo março märz mars",
+        "april apr abril avril",
         "may mayo maio mai",
-        "june jun junio junho juni",
-        "july jul julio julho juli",
-        "august aug agosto",
-        "september sep sept septiembre setiembre setembro",
-        "october oct octubre outubro oktober",
-        "november nov noviembre novembro",
-        "december dec diciembre dezembro dezember",
+        "june jun junio junho juni juin",
+        "july jul julio julho juli juillet",
+        "august aug agosto août",
+        "september sep sept septiembre setiembre setembro septembre",
+        "october oct octubre outubro oktober octobre",
+        "november nov noviembre novembro novembre",
+        "december dec diciembre dezembro dezember décembre",
     ),
     start=1,
 ):
