@@ -161,9 +161,9 @@ def _fact_text(check: FactCheck, response: str, source: str) -> tuple[str, str]:
     return response[check.fact.start : check.fact.end], source[check.other.start : check.other.end]
 
 
-def _flip_sentence(response: str, flip: Flip, source: str) -> str:
+def _flip_sentence(response: str, flip: Flip, source: str, source_text: str) -> str:
     said = quote(response[flip.start : flip.end])
-    theirs = quote(flip.reference_text)
+    theirs = quote(source_text[flip.reference_start : flip.reference_end])
     if flip.head == "yes/no":
         return (
             f"Conflict (negation_conflict): the response answers '{said}' "
@@ -190,15 +190,16 @@ def _verdict_sentence(f: _Findings, score: int) -> str:
 def _reasoning(response: str, f: _Findings, score: int) -> str:
     parts = [f"Compared with the {f.source}."]
     if f.matches:
-        agreed = ", ".join(f"'{_fact_text(c, response, f.source_text)[0]}'" for c in f.matches[:6])
-        more = f" and {len(f.matches) - 6} more" if len(f.matches) > 6 else ""
+        said = list(dict.fromkeys(_fact_text(c, response, f.source_text)[0] for c in f.matches))
+        agreed = ", ".join(f"'{s}'" for s in said[:6])
+        more = f" and {len(said) - 6} more" if len(said) > 6 else ""
         parts.append(f"Facts that agree: {agreed}{more}.")
     for check in f.conflicts:
         mine, theirs = _fact_text(check, response, f.source_text)
         parts.append(
             f"Conflict ({check.tag}): the response says '{mine}' where the {f.source} says '{theirs}'."
         )
-    parts.extend(_flip_sentence(response, flip, f.source) for flip in f.flips)
+    parts.extend(_flip_sentence(response, flip, f.source, f.source_text) for flip in f.flips)
     if f.cross_language:
         parts.append(f"The {f.source} is in another language than the response, so only facts were compared.")
     else:
@@ -221,6 +222,7 @@ def _evidence(response: str, f: _Findings) -> list[Evidence]:
             note = f"the {f.source} says '{theirs}' ({check.tag})"
             evidence.append(span_evidence(response, check.fact.start, check.fact.end, "conflict", note))
     for flip in f.flips:
-        note = f"the {f.source} says '{quote(flip.reference_text)}' ({NEGATION_CONFLICT})"
+        theirs = quote(f.source_text[flip.reference_start : flip.reference_end])
+        note = f"the {f.source} says '{theirs}' ({NEGATION_CONFLICT})"
         evidence.append(span_evidence(response, flip.start, flip.end, "conflict", note))
     return evidence

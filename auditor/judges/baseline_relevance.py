@@ -31,7 +31,7 @@ from auditor.judges.baseline_common import band, margin_confidence, provenance, 
 from auditor.judges.evasion import Evasion, find_evasions
 from auditor.judges.factcheck import agrees, comparable
 from auditor.judges.facts import Fact, extract_facts
-from auditor.judges.lang import LangGuess, identify
+from auditor.judges.lang import LangGuess, identify, language_name
 from auditor.judges.text import Term, clauses, normalize, sentences, term_set, terms
 from auditor.types import RELEVANCE, AuditItem, Evidence, Verdict
 
@@ -45,7 +45,7 @@ TAGS = (WRONG_LANGUAGE, REFUSAL, DEFLECTION, OFF_TOPIC)
 _SOURCE_FLOORS = (0.4, 0.3, 0.22, 0.1)
 _QUESTION_FLOORS = (0.35, 0.25, 0.18, 0.1)
 _MIN_LANG_CONFIDENCE = 0.6
-_MIN_SUBSTANCE = 3  # on-topic terms or agreeing facts outside the evasive sentences
+_MIN_SUBSTANCE = 3  # on-topic terms or agreeing facts outside the evasive clauses
 _MAX_TERM_EVIDENCE = 5
 _EVASION_NOTES = {
     REFUSAL: "declines to answer",
@@ -122,7 +122,7 @@ def _analyse(item: AuditItem) -> _Findings:
     response, question = normalize(item.response), normalize(item.question)
     r_lang, q_lang = identify(response), identify(question)
     response_terms, question_terms = terms(response), term_set(question)
-    covered = list({t.key: t for t in reversed(response_terms) if t.key in question_terms}.values())[::-1]
+    covered = _first_occurrences(response_terms, question_terms)
     basis, topicality, source_terms, source_facts = _topicality(item, response_terms, question_terms, r_lang)
     evasions = find_evasions(response, r_lang.lang)
     response_facts = extract_facts(response)
@@ -142,6 +142,14 @@ def _analyse(item: AuditItem) -> _Findings:
         asks_quantity=_ASKS_QUANTITY.search(question) is not None,
         states_quantity=bool(response_facts),
     )
+
+
+def _first_occurrences(found: tuple[Term, ...], keys: frozenset[str]) -> list[Term]:
+    first: dict[str, Term] = {}
+    for term in found:
+        if term.key in keys and term.key not in first:
+            first[term.key] = term
+    return list(first.values())
 
 
 def _topicality(
@@ -221,10 +229,7 @@ def _score(f: _Findings) -> tuple[int, float, list[str], str]:
 
 
 def _reasoning(response: str, f: _Findings, score: int, why: str) -> str:
-    q, r = (
-        f.question_lang.lang or "an undetermined language",
-        f.response_lang.lang or "an undetermined language",
-    )
+    q, r = language_name(f.question_lang.lang), language_name(f.response_lang.lang)
     parts = [f"The question is in {q}; the response is in {r}."]
     words = ", ".join(f"'{response[t.start : t.end]}'" for t in f.covered[:8])
     parts.append(
@@ -232,7 +237,10 @@ def _reasoning(response: str, f: _Findings, score: int, why: str) -> str:
         + (f" ({words})." if words else ".")
     )
     if f.topic_basis != "question":
-        parts.append(f"It shares {f.topicality:.0%} of its key terms with the {f.topic_basis}.")
+        parts.append(
+            f"It and the {f.topic_basis} share {f.topicality:.0%} of their key terms "
+            "(the larger share either way)."
+        )
     for e in f.evasions:
         parts.append(f"It contains a {e.kind}: '{response[e.start : e.end]}'.")
     parts.append(f"Score {score}: {why}.")
@@ -242,9 +250,9 @@ def _reasoning(response: str, f: _Findings, score: int, why: str) -> str:
 def _evidence(response: str, f: _Findings) -> list[Evidence]:
     evidence = [span_evidence(response, e.start, e.end, e.kind, _EVASION_NOTES[e.kind]) for e in f.evasions]
     if f.wrong_language:
-        first = sentences(response)[0] if response.strip() else None
-        if first is not None:
-            note = f"written in {f.response_lang.lang}, the question in {f.question_lang.lang}"
+        for first in sentences(response)[:1]:
+            q, r = language_name(f.question_lang.lang), language_name(f.response_lang.lang)
+            note = f"written in {r}, the question in {q}"
             evidence.append(span_evidence(response, first.start, first.end, WRONG_LANGUAGE, note))
     for t in f.covered[:_MAX_TERM_EVIDENCE]:
         evidence.append(span_evidence(response, t.start, t.end, "match", "a key term of the question"))

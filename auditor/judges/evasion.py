@@ -22,12 +22,12 @@ _REFUSALS: dict[str, tuple[str, ...]] = {
     ),
     "es": (
         rf"\bno (?:puedo|podemos|me es posible|estoy en condiciones de)\s+{_GAP}"
-        r"(?:ayudar|dar|asesorar|orientar|responder|proporcionar|ofrecer|informar|aconsejar|comentar)",
+        r"(?:ayudar|dar|asesorar|orientar|responder|proporcionar|ofrecer|informar|aconsejar|comentar)\w*",
         r"\bfuera de (?:mi|nuestro|lo que)",
     ),
     "pt": (
         rf"\bnão (?:posso|podemos|consigo|conseguimos|é possível)\s+{_GAP}"
-        r"(?:ajudar|orientar|responder|informar|fornecer|dar|aconselhar|opinar|comentar)",
+        r"(?:ajudar|orientar|responder|informar|fornecer|dar|aconselhar|opinar|comentar)\w*",
         r"\bfora do (?:que posso|meu alcance|escopo|nosso alcance)",
     ),
     "de": (
@@ -37,7 +37,7 @@ _REFUSALS: dict[str, tuple[str, ...]] = {
     ),
     "fr": (
         rf"\bje ne (?:peux|suis pas en mesure de|saurais)\s+{_GAP}"
-        r"(?:aider|conseiller|répondre|renseigner|donner|fournir|recommander)",
+        r"(?:aider|conseiller|répondre|renseigner|donner|fournir|recommander)\w*",
     ),
     "zh": (
         r"(?:无法|不能|没法|不便|不方便)(?:为您|给您|帮您|向您)?(?:提供|回答|解答|帮助|协助|处理|说明|建议|告知|给出)",

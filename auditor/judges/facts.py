@@ -39,10 +39,6 @@ class Fact:
     end: int
     currencies: frozenset[str] = frozenset()
 
-    def describe(self, text: str) -> str:
-        """The fact as written in `text` (the text it was extracted from)."""
-        return text[self.start : self.end]
-
 
 _DIGITS_RE = re.compile(
     r"(?<![a-z\d.,/#_])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?"

@@ -17,7 +17,16 @@ from functools import lru_cache
 from auditor.judges.stopwords import LATIN_STOPWORDS
 from auditor.judges.text import count_script, words
 
-LANGUAGES = ("en", "es", "de", "pt", "fr", "zh", "ja")
+_NAMES = {
+    "en": "English",
+    "es": "Spanish",
+    "de": "German",
+    "pt": "Portuguese",
+    "fr": "French",
+    "zh": "Chinese",
+    "ja": "Japanese",
+    "ko": "Korean",
+}
 
 # Letters and endings only one of the languages uses, one named group per language.
 _MARKERS = re.compile(
@@ -42,6 +51,11 @@ class LangGuess:
 
     lang: str | None
     confidence: float
+
+
+def language_name(lang: str | None) -> str:
+    """The English name of a language code, for reasoning a reviewer reads."""
+    return _NAMES.get(lang or "", "an undetermined language")
 
 
 @lru_cache(maxsize=4096)

@@ -113,7 +113,8 @@ class Flip:
     start: int
     end: int
     response_negative: bool
-    reference_text: str  # the reference clause (normalised) it contradicts
+    reference_start: int  # the span of the reference clause it contradicts
+    reference_end: int
     head: str  # the denied term, or "yes/no" for a flipped leading answer
 
 
@@ -251,7 +252,8 @@ def find_flips(response_norm: str, reference_norm: str, lang: str | None) -> lis
         match = _LEADING_ANSWER_RE.match(response_norm)
         assert match is not None
         start, end = match.start(answer), match.end(answer)
-        flips.append(Flip(start, end, answer == "no", reference_norm.split(".")[0], "yes/no"))
+        first = sentences(reference_norm)[0]
+        flips.append(Flip(start, end, answer == "no", first.start, first.end, "yes/no"))
     if not (_CUES[key].search(response_norm) or _CUES[key].search(reference_norm)):
         return flips  # nothing is denied on either side
     ref_claims = _claims(reference_norm, key)
@@ -272,7 +274,8 @@ def _flip(claim: _Claim, norm: str, ref_claims: tuple[_Claim, ...], ref_norm: st
                 and _says(claim.words(norm), ref.denied)
                 and not any(not r.negative and _says(r.words(ref_norm), ref.denied) for r in ref_claims)
             ):
-                return Flip(c.start, c.end, False, ref.clause.norm, " ".join(ref.denied))
+                r = ref.clause
+                return Flip(c.start, c.end, False, r.start, r.end, " ".join(ref.denied))
     for ref in ref_claims:
         if claim.negative == ref.negative:
             continue
@@ -281,5 +284,5 @@ def _flip(claim: _Claim, norm: str, ref_claims: tuple[_Claim, ...], ref_norm: st
             continue
         if any(r.negative == claim.negative and head in r.content for r in ref_claims):
             continue  # the reference says it this way too ("sin RFC ..." and "con un RFC ...")
-        return Flip(c.start, c.end, claim.negative, ref.clause.norm, head)
+        return Flip(c.start, c.end, claim.negative, ref.clause.start, ref.clause.end, head)
     return None

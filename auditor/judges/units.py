@@ -34,7 +34,7 @@ NUMBER_WORDS: dict[str, float] = {
     "sechzig": 60, "neunzig": 90,
     # fr
     "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
-    "quinze": 15, "vingt": 20, "trente": 30, "soixante": 60, "quatre-vingt-dix": 90,
+    "vingt": 20, "trente": 30, "soixante": 60, "quatre-vingt-dix": 90,
 }  # fmt: skip
 
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
@@ -59,7 +59,8 @@ def parse_cjk_numeral(raw: str) -> float:
 _DURATION_UNITS: dict[str, str] = {
     "business_day": (
         r"business[ -]days?|working[ -]days?|d[ií]as? h[aá]biles|d[ií]as? [uú]te(?:is|l)"
-        r"|d[ií]as? laborables|werktag(?:e|en)?|arbeitstag(?:e|en)?|werktägig\w*|jours? ouvr[ée]s|jours? ouvrables"
+        r"|d[ií]as? laborables|werktag(?:e|en)?|arbeitstag(?:e|en)?|werktägig\w*"
+        r"|jours? ouvr[ée]s|jours? ouvrables"
         r"|个?工作日|営業日"
     ),
     "minute": r"minutes?|mins?|minutos?|minuten?|分钟|分間",
