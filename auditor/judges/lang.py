@@ -11,6 +11,7 @@ answer in the wrong language.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,10 +36,6 @@ _MARKERS = re.compile(
     r"|(?P<de>[äöüß]|ung\b|ungen\b|keit\b|lich\b)"
     r"|(?P<fr>[èêëîœ]|\b(?:d|l|qu|n|c|s)'[a-zàâéèêîôû]|eux\b|aux\b)"
 )
-_LANGS_OF_WORD: dict[str, tuple[str, ...]] = {
-    word: tuple(lang for lang, stopwords in LATIN_STOPWORDS.items() if word in stopwords)
-    for word in set().union(*LATIN_STOPWORDS.values())
-}
 _MIN_LATIN_EVIDENCE = 2.0  # stopword hits + marker hits needed before naming a language
 # Prose is a third or more function words; a record ("Ship to: Al Barsha 2, Dubai") is not,
 # and a couple of chance hits in it must not name a language.
@@ -76,18 +73,26 @@ def identify(norm: str) -> LangGuess:
     return _identify_latin(norm)
 
 
+def _top_two(scores: dict[str, float]) -> list[tuple[str, float]]:
+    return sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:2]
+
+
 def _identify_latin(norm: str) -> LangGuess:
     tokens = words(norm)
     if not tokens:
         return LangGuess(None, 0.0)
-    scores = dict.fromkeys(LATIN_STOPWORDS, 0.0)
-    for token in tokens:
-        for lang in _LANGS_OF_WORD.get(token, ()):
-            scores[lang] += 1.0
-    for marker in _MARKERS.finditer(norm):
-        scores[marker.lastgroup or ""] += 1.5
-    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
-    (best, top), (_, second) = ranked[0], ranked[1]
+    counts = Counter(tokens)
+    scores = {
+        lang: float(sum(counts[w] for w in counts.keys() & stopwords))
+        for lang, stopwords in LATIN_STOPWORDS.items()
+    }
+    (best, top), (_, second) = _top_two(scores)
+    if top < 2 * second + 3:
+        # Not clear-cut (Spanish and Portuguese share many function words): let the
+        # letters and endings that only one language uses speak too.
+        for marker in _MARKERS.finditer(norm):
+            scores[marker.lastgroup or ""] += 1.5
+        (best, top), (_, second) = _top_two(scores)
     if top < max(_MIN_LATIN_EVIDENCE, _MIN_EVIDENCE_PER_WORD * len(tokens)) or top <= second:
         return LangGuess(None, 0.0)
     margin = (top - second) / top

@@ -49,6 +49,7 @@ _SCRIPT_RUN_RE = re.compile(rf"[{HAN}]+|[{KATAKANA}]+|[{HIRAGANA}]+")
 _HAN_RE = re.compile(rf"[{HAN}]")
 _KANA_RE = re.compile(rf"[{HIRAGANA}{KATAKANA}]")
 _HANGUL_RE = re.compile(rf"[{HANGUL}]")
+_NON_LATIN_RE = re.compile(rf"[{CJK}{HANGUL}]")
 _LATIN_RE = re.compile(r"[a-zà-ÿ]")
 
 # Sentence ends: ".!?" before a space, the end or a CJK character (full-width "。！？" are
@@ -162,7 +163,7 @@ def has_cjk(text: str) -> bool:
 
 def count_script(text: str) -> dict[str, int]:
     """How many Han, kana, Hangul and Latin letters a text has."""
-    if text.isascii():
+    if text.isascii() or _NON_LATIN_RE.search(text) is None:
         return {"han": 0, "kana": 0, "hangul": 0, "latin": len(_LATIN_RE.findall(text))}
     return {
         "han": len(_HAN_RE.findall(text)),
