@@ -38,23 +38,26 @@ def _any_word(words: str, extra: str = "") -> re.Pattern[str]:
 _CUES: dict[str, re.Pattern[str]] = {
     "en": _any_word(
         "not|no|never|cannot|none|nor|neither|nothing|unable|without|instead of|rather than"
-        "|avoid|exempt|prohibited|forbidden",
+        "|avoid|exempt|prohibited|forbidden|removes|waives|waived|eliminates",
         r"|n't\b|\bnon-",
     ),
     "es": _any_word(
         "no|nunca|jamás|ni|ningún|ninguno|ninguna|nada|tampoco|sin|en lugar de|en vez de"
-        "|evite|evita|exento|exenta|prohibido|prohibida"
+        "|evite|evita|exento|exenta|prohibido|prohibida|elimina|suprime"
     ),
     "pt": _any_word(
         "não|nao|nunca|jamais|nem|nenhum|nenhuma|nada|sem|em vez de|ao invés de"
-        "|evite|evitar|isento|isenta|dispensado|dispensada|proibido|proibida"
+        "|evite|evitar|isento|isenta|dispensado|dispensada|proibido|proibida|elimina|dispensa"
     ),
     "de": _any_word(
         "nicht|kein|keine|keinen|keinem|keiner|keines|nie|niemals|nichts|ohne|statt|anstatt"
-        "|vermeiden|befreit|verboten|untersagt"
+        "|vermeiden|befreit|verboten|untersagt|entfällt|entfallen"
     ),
-    "fr": _any_word("ne|n'|pas|jamais|aucun|aucune|rien|sans|au lieu de|évitez|exonéré|interdit|interdite"),
-    "zh": re.compile(r"不|没|無|无|未|别|勿|禁止|非|而不是|避免|免除"),
+    "fr": _any_word(
+        "ne|n'|pas|jamais|aucun|aucune|rien|sans|au lieu de|évitez|exonéré|interdit|interdite"
+        "|supprime|remplace"
+    ),
+    "zh": re.compile(r"不|没|無|无|未|别|勿|禁止|非|而不是|避免|免除|免收"),
     "ja": re.compile(r"ない|ません|できず|せず|不可|禁止|なし|無し|不要|代わりに|避け"),
 }
 _NOT_A_DENIAL: dict[str, re.Pattern[str]] = {
