@@ -1,0 +1,87 @@
+"""The evidence behind a finding: per item, a short masked quote of the response and the judge's words."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pydantic import ConfigDict
+
+from auditor.report.failures import Failure
+from auditor.report.loading import RunData
+from auditor.report.redaction import Redactor
+from auditor.report.severity import RANK, Severity
+from auditor.types import StrictModel, Verdict
+
+NOTE_CHARS = 240
+MISSING_RESPONSE = "(the response is not in the run's input file)"
+
+
+class EvidenceRow(StrictModel):
+    """One item's evidence for a finding; every text is already masked."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    item_id: str
+    judge: str
+    severity: Severity
+    because: str  # the part of the severity rule that applied
+    quote: str  # from the response
+    note: str  # the judge's reasoning, or why it gave no verdict
+    human: str | None = None  # the human reference, for a judge-human disagreement
+
+
+def evidence_row(failure: Failure, run: RunData, redactor: Redactor) -> EvidenceRow:
+    """The masked quote and note for one failure."""
+    response = run.response(failure.item_id)
+    spans = run.spans(failure.record)
+    if response is None:
+        quotes = [e.quote for e in failure.verdict.evidence if e.quote]
+        quote = clip(redactor.text(quotes[0])) if quotes else MISSING_RESPONSE
+    else:
+        quote = redactor.quote(response, spans, _focus(failure.verdict, response))
+    return EvidenceRow(
+        item_id=failure.item_id,
+        judge=failure.verdict.judge,
+        severity=failure.rating.severity,
+        because=failure.rating.because,
+        quote=quote,
+        note=clip(redactor.text(failure.text)),
+        human=failure.human,
+    )
+
+
+def representatives(failures: Sequence[Failure], limit: int) -> list[Failure]:
+    """One failure per item, the most severe and most urgent (routing priority) first."""
+    ranked = sorted(
+        enumerate(failures),
+        key=lambda pair: (RANK[pair[1].rating.severity], -pair[1].record.route.priority, pair[0]),
+    )
+    seen: set[str] = set()
+    out = []
+    for _, f in ranked:
+        if f.item_id not in seen:
+            seen.add(f.item_id)
+            out.append(f)
+        if len(out) == limit:
+            break
+    return out
+
+
+def _focus(verdict: Verdict, response: str) -> tuple[int, int] | None:
+    """Where in the response to quote: a new PII span, else conflicting evidence, else the start."""
+    spans = [s for s in verdict.pii_spans if s.source == "new"] or verdict.pii_spans
+    if spans:
+        return spans[0].start, spans[0].end
+    for e in sorted(verdict.evidence, key=lambda e: e.kind == "match"):
+        if e.start is not None and e.end is not None and 0 <= e.start < e.end <= len(response):
+            return e.start, e.end
+        at = response.find(e.quote) if e.quote else -1
+        if at >= 0:
+            return at, at + len(e.quote)
+    return None
+
+
+def clip(text: str, limit: int = NOTE_CHARS) -> str:
+    """One line of at most `limit` characters. Clip only masked text: a cut could split a span."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,55 @@
+"""Reading what a report is made of: the run's manifest, its records and the judged items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import UserError
+from auditor.rundir import RunDir, read_records, read_run_items
+from auditor.types import AuditItem, AuditRecord, PIISpan
+
+
+@dataclass(frozen=True)
+class RunData:
+    """One run directory, joined with its input: records are lean, responses live in the input."""
+
+    path: Path
+    manifest: dict[str, Any]
+    records: list[AuditRecord]
+    items: dict[str, AuditItem]
+
+    def response(self, item_id: str) -> str | None:
+        item = self.items.get(item_id)
+        return item.response if item is not None else None
+
+    def spans(self, record: AuditRecord) -> list[PIISpan]:
+        """Every PII span any judge found in this record's response."""
+        return [s for v in record.verdicts for s in v.pii_spans]
+
+    @property
+    def pass_score(self) -> float | None:
+        routing = self.manifest.get("config", {}).get("routing", {})
+        value = routing.get("pass_score") if isinstance(routing, dict) else None
+        return float(value) if isinstance(value, int | float) else None
+
+
+def load_run(run_dir: Path) -> RunData:
+    """The run in `run_dir`; a missing manifest, records or input is a `UserError`."""
+    if not run_dir.is_dir():
+        raise UserError(f"{run_dir}: not a run directory (it does not exist)")
+    manifest = RunDir(run_dir).read_manifest()
+    records = _latest_per_item(read_records(run_dir))
+    if not records:
+        raise UserError(f"{run_dir}: the run has no records yet; nothing to report")
+    return RunData(path=run_dir, manifest=manifest, records=records, items=read_run_items(run_dir))
+
+
+def _latest_per_item(records: list[AuditRecord]) -> list[AuditRecord]:
+    # A record appears once per item in a healthy run; if a resumed run judged an item
+    # twice, the later record is the one that counts, kept at its first position.
+    latest: dict[str, AuditRecord] = {}
+    for record in records:
+        latest[record.item_id] = record
+    return list(latest.values())
