@@ -11,23 +11,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from auditor.summary import JudgeStats, RunStats
 from auditor.types import AuditRecord
 
 
 @dataclass
 class JudgeScope:
+    """One judge: the counts `auditor run` keeps (`JudgeStats`), and every version it ran with."""
+
     name: str
     criterion: str
+    stats: JudgeStats
     backends: set[str] = field(default_factory=set)
     models: set[str] = field(default_factory=set)
     prompt_versions: set[str] = field(default_factory=set)
     rubric_versions: set[str] = field(default_factory=set)
-    verdicts: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cost_usd: float = 0.0
-    cached: int = 0
-    reasks: int = 0
 
 
 @dataclass(frozen=True)
@@ -48,18 +46,7 @@ class Scope:
     finished_at: str | None
     elapsed_s: float | None
     judges: list[JudgeScope]
-
-    @property
-    def prompt_tokens(self) -> int:
-        return sum(j.prompt_tokens for j in self.judges)
-
-    @property
-    def completion_tokens(self) -> int:
-        return sum(j.completion_tokens for j in self.judges)
-
-    @property
-    def cost_usd(self) -> float:
-        return sum(j.cost_usd for j in self.judges)
+    tokens: dict[str, float]  # prompt_tokens, completion_tokens, cost_usd
 
 
 def build_scope(run_dir: str, manifest: dict[str, Any], records: Sequence[AuditRecord]) -> Scope:
@@ -67,12 +54,14 @@ def build_scope(run_dir: str, manifest: dict[str, Any], records: Sequence[AuditR
     source = manifest.get("input") or {}
     counts = manifest.get("counts") or {}
     config = manifest.get("config") or {}
+    stats = RunStats()
     judges: dict[str, JudgeScope] = {}
     for record in records:
+        stats.add(record)
         for v in record.verdicts:
-            js = judges.setdefault(v.judge, JudgeScope(v.judge, v.criterion))
+            js = judges.setdefault(v.judge, JudgeScope(v.judge, v.criterion, stats.judges[v.judge]))
+            # Every version seen, not the first: a resumed run may have changed a prompt midway.
             p = v.provenance
-            js.verdicts += 1
             js.backends.add(p.backend)
             for values, value in (
                 (js.models, p.model),
@@ -81,12 +70,6 @@ def build_scope(run_dir: str, manifest: dict[str, Any], records: Sequence[AuditR
             ):
                 if value:
                     values.add(value)
-            js.prompt_tokens += p.prompt_tokens
-            js.completion_tokens += p.completion_tokens
-            js.cost_usd += p.cost_usd
-            js.cached += int(p.cached or p.replayed)
-            js.reasks += p.reasks
-    auto = sum(r.route.decision == "auto_accept" for r in records)
     return Scope(
         run_name=str(config.get("name") or "audit"),
         run_dir=run_dir,
@@ -96,12 +79,13 @@ def build_scope(run_dir: str, manifest: dict[str, Any], records: Sequence[AuditR
         input_path=str(source.get("path") or "unknown"),
         input_sha256=str(source.get("sha256") or "unknown"),
         input_lines=source.get("lines"),
-        items=len(records),
+        items=stats.items,
         bad_lines=int(counts.get("bad_lines") or len(manifest.get("bad_lines") or [])),
-        auto_accepted=auto,
-        human_review=len(records) - auto,
+        auto_accepted=stats.auto_accepted,
+        human_review=stats.review,
         started_at=manifest.get("started_at"),
         finished_at=manifest.get("finished_at"),
         elapsed_s=manifest.get("elapsed_s"),
         judges=list(judges.values()),
+        tokens=stats.tokens,
     )
