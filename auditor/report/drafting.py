@@ -91,14 +91,14 @@ async def draft_one(state: DraftTask, runtime: Runtime[DraftContext]) -> dict[st
         try:
             draft = await context.summarizer.draft(finding, problem)
         except ModelBehaviorError as exc:
-            note = f"the model's draft could not be used ({exc}); the template text is kept"
-            return {"outcomes": [Outcome(finding.id, None, note)]}
+            unusable = f"the model's draft could not be used ({exc}); the template text is kept"
+            return {"outcomes": [Outcome(finding.id, None, unusable)]}
         previous, problem = problem, check_draft(draft, finding, context.known_ids)
         if problem is None:
-            note = f"drafted by a model after one re-ask ({previous})" if ask else "drafted by a model"
-            return {"outcomes": [Outcome(finding.id, draft, note)]}
-    note = f"a model draft was dropped after one re-ask: {problem}; the template text is kept"
-    return {"outcomes": [Outcome(finding.id, None, note)]}
+            reasked = f"drafted after one re-ask ({previous})" if ask else None
+            return {"outcomes": [Outcome(finding.id, draft, reasked)]}
+    dropped = f"a model draft was dropped after one re-ask: {problem}; the template text is kept"
+    return {"outcomes": [Outcome(finding.id, None, dropped)]}
 
 
 async def reduce_drafts(state: DraftState, runtime: Runtime[DraftContext]) -> dict[str, Any]:
@@ -110,17 +110,13 @@ async def reduce_drafts(state: DraftState, runtime: Runtime[DraftContext]) -> di
         outcome = by_id.get(finding.id)
         if outcome is None:
             final.append(finding)
-        elif outcome.draft is None:
-            final.append(finding.model_copy(update={"notes": [*finding.notes, outcome.note or ""]}))
-        else:
-            final.append(
-                finding.model_copy(
-                    update={
-                        "cause": redactor.text(outcome.draft.cause.strip()),
-                        "recommendation": redactor.text(outcome.draft.recommendation.strip()),
-                        "source": "model",
-                        "notes": [*finding.notes, outcome.note or ""],
-                    }
-                )
+            continue
+        update: dict[str, Any] = {"notes": [*finding.notes, *([outcome.note] if outcome.note else [])]}
+        if outcome.draft is not None:
+            update.update(
+                cause=redactor.text(outcome.draft.cause.strip()),
+                recommendation=redactor.text(outcome.draft.recommendation.strip()),
+                source="model",
             )
+        final.append(finding.model_copy(update=update))
     return {"final": final}

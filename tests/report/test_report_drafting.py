@@ -103,6 +103,7 @@ def test_a_draft_that_cites_only_its_own_items_replaces_the_template(
     card = by_tag(result, "pii:CREDIT_CARD")
     assert card.source == "model"
     assert card.cause == "The assistant read a stored card from the order record (pii-card)."
+    assert card.notes == []  # the mark beside the cause says enough
     markdown = result.markdown.read_text()
     assert "**Likely cause** (drafted by a model): The assistant read a stored card" in markdown
 
