@@ -56,6 +56,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             skipped_done=result.skipped_done,
         )
     )
+    if config.report and result.status == "complete":
+        from auditor.report import write_report
+
+        report = write_report(result.out)
+        print(f"  report: {report.markdown} and {report.html}")
     if result.status == "interrupted":
         print(f"  {result.stop_reason}; to finish: auditor run {args.config} --resume --out {result.out}")
         return EXIT_INTERRUPTED
@@ -83,6 +88,31 @@ def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--record", help="write every LLM exchange to this cassette directory")
     p.add_argument("--replay", help="answer LLM calls only from this cassette directory (no network)")
     p.set_defaults(func=cmd_run)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write report.md and a self-contained report.html for a run."""
+    from auditor.report import write_report
+
+    result = write_report(
+        Path(args.run_dir),
+        Path(args.out) if args.out else None,
+        Path(args.calibration) if args.calibration else None,
+        redact=not args.show_pii,
+    )
+    print(f"report written: {result.markdown} and {result.html} ({len(result.findings)} findings)")
+    for note in result.notes:
+        print(f"  note: {note}")
+    return EXIT_OK
+
+
+def _report_parser(sub: Any) -> None:
+    p = sub.add_parser("report", help="write the audit report (Markdown and HTML)")
+    p.add_argument("run_dir", help="a run directory")
+    p.add_argument("--calibration", help="a directory written by `auditor calibrate`")
+    p.add_argument("--out", help="output directory (default: the run directory)")
+    p.add_argument("--show-pii", action="store_true", help="do not mask personal data (handle with care)")
+    p.set_defaults(func=cmd_report)
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -209,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
 PARSERS: list[Callable[[Any], None]] = [
     _run_parser,
     _calibrate_parser,
+    _report_parser,
     _export_parser,
     _import_parser,
     _cache_parser,
