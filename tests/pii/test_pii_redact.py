@@ -1,0 +1,76 @@
+"""Masking: spans become their type, overlaps become one mask, nothing leaks between."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.pii import redact as redact_module
+from auditor.pii.redact import redact, redact_text
+from auditor.pii.spans import Detection
+from auditor.types import PIISpan
+
+
+def span(entity: str, start: int, end: int) -> Detection:
+    return Detection(entity, start, end, "", 0.9, "test")
+
+
+def located(text: str, entity: str, value: str) -> Detection:
+    start = text.index(value)
+    return span(entity, start, start + len(value))
+
+
+def test_spans_are_replaced_by_their_type():
+    text = "Call +44 20 7946 0958 or mail a@example.com now"
+    spans = [
+        located(text, "PHONE_NUMBER", "+44 20 7946 0958"),
+        located(text, "EMAIL_ADDRESS", "a@example.com"),
+    ]
+    assert redact(text, spans) == "Call <PHONE_NUMBER> or mail <EMAIL_ADDRESS> now"
+
+
+def test_overlapping_spans_become_one_mask_named_after_the_longest():
+    text = "Ship to 10 Downing Street, London today"
+    spans = [
+        located(text, "STREET_ADDRESS", "10 Downing Street, Lon"),
+        located(text, "LOCATION", "London"),
+        located(text, "PERSON", "Downing"),
+    ]
+    assert redact(text, spans) == "Ship to <STREET_ADDRESS> today"
+
+
+def test_order_of_spans_does_not_matter_and_empty_spans_are_ignored():
+    text = "ab 1234 cd 5678"
+    spans = [span("B", 11, 15), span("A", 3, 7), span("C", 9, 9)]
+    assert redact(text, spans) == "ab <A> cd <B>"
+
+
+def test_pii_spans_from_a_verdict_can_be_masked():
+    text = "Card 4111 1111 1111 1111."
+    s = PIISpan(
+        entity_type="CREDIT_CARD",
+        start=5,
+        end=24,
+        text=text[5:24],
+        source="new",
+        severity="critical",
+        score=1.0,
+        recognizer="x",
+    )
+    assert redact(text, [s]) == "Card <CREDIT_CARD>."
+
+
+def test_offsets_outside_the_text_are_a_bug():
+    with pytest.raises(ValueError, match="outside"):
+        redact("short", [span("PERSON", 2, 40)])
+
+
+def test_redact_text_masks_personal_data_and_keeps_the_rest(engine, monkeypatch):
+    monkeypatch.setattr("auditor.pii.engine.get_engine", lambda: engine)
+    text = "On Monday in Berlin, call +44 20 7946 0958 or write to ana.silva@example.com."
+    assert redact_text(text) == "On Monday in Berlin, call <PHONE_NUMBER> or write to <EMAIL_ADDRESS>."
+    assert redact_text("   ") == "   "
+
+
+def test_redact_module_does_not_load_the_engine_on_import():
+    # Reports and logs import redact; only redact_text may pay for spaCy.
+    assert "get_engine" not in vars(redact_module)
