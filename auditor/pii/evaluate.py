@@ -104,7 +104,8 @@ class SetResult(BaseModel):
     documents: int
     span_any_type: Scores  # a predicted span overlapping a gold span of any type counts
     span_same_type: Scores  # ... only if the categories agree
-    tokens: Scores  # token level, type-agnostic: presidio-research's method
+    tokens: Scores  # token level, type-agnostic
+    tokens_strict: Scores  # ... with unscored types counted as not PII: presidio-research's method
     per_type: list[Scores]
     items: Scores | None = None  # leak / no-leak per item (demo set only)
     seconds: float
@@ -284,6 +285,7 @@ def _set_result(name: str, documents: int, tally: Tally, seconds: float) -> SetR
         span_any_type=Scores.of("spans, any type", tally.any_type),
         span_same_type=Scores.of("spans, same type", tally.same_type),
         tokens=Scores.of("tokens, any type", tally.tokens),
+        tokens_strict=Scores.of("tokens, strict", tally.tokens_strict),
         per_type=[Scores.of(label, counts) for label, counts in per_type],
         seconds=round(seconds, 3),
     )
@@ -307,7 +309,8 @@ def _render_set(title: str, res: SetResult, baseline: dict[str, float]) -> str:
     header = f"  {'':26} {'P':>6} {'R':>6} {'F2':>6} {'gold':>6} {'pred':>6}"
     lines.append(header)
     lines.append("  " + "-" * (len(header) - 2))
-    overall = [res.span_any_type, res.span_same_type, res.tokens] + ([res.items] if res.items else [])
+    overall = [res.span_any_type, res.span_same_type, res.tokens, res.tokens_strict]
+    overall += [res.items] if res.items else []
     lines.extend(_row(s) for s in overall)
     if res is not None and title.startswith("Shared"):
         b = baseline

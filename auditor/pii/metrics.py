@@ -10,7 +10,8 @@ Two ways of counting, both documented in docs/pii.md:
   punctuation token is PII or not; over-long and too-short spans both cost.
 
 `ignore` spans (entity types the benchmark does not evaluate) are "don't care" regions:
-a prediction that only touches them is neither right nor wrong.
+a prediction that only touches them is neither right nor wrong. `tokens_strict` counts
+them as not-PII instead, as presidio-research does, for a like-for-like baseline.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class Tally:
     same_type: Counts = field(default_factory=Counts)
     by_type: dict[str, Counts] = field(default_factory=dict)
     tokens: Counts = field(default_factory=Counts)
+    tokens_strict: Counts = field(default_factory=Counts)  # don't-care tokens count as not PII
 
     def of(self, label: str) -> Counts:
         """The tally for one entity type, created on first use."""
@@ -106,6 +108,7 @@ def score_document(
         _tick_pred(tally.same_type, same)
         _tick_pred(tally.of(p.label), same)
     tally.tokens.add(_token_counts(text, gold, predicted, ignore))
+    tally.tokens_strict.add(_token_counts(text, gold, predicted, ()))
 
 
 def _counts(p: Span, gold: Sequence[Span], ignore: Sequence[Span], text: str) -> bool:

@@ -55,6 +55,7 @@ def test_a_slice_of_the_shared_dataset_scores_well_above_the_default(engine):
     assert result.dataset.span_any_type.f2 > DEFAULT_PRESIDIO_F2 + 0.2
     assert result.dataset.span_same_type.f2 > 0.75
     assert result.dataset.tokens.f2 > result.baseline["f2"] + 0.15
+    assert result.dataset.tokens_strict.f2 > result.baseline["f2"] + 0.15
     by_type = {s.name: s for s in result.dataset.per_type}
     assert by_type["LOCATION"].recall > 0.8 and by_type["CREDIT_CARD"].f2 == 1.0
     table = render_eval(result)
