@@ -28,12 +28,17 @@ class MicroBatcher:
         self.max_wait_s = max_wait_s
         self._pending: list[tuple[str, asyncio.Future[list[Detection]]]] = []
         self._timer: asyncio.TimerHandle | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._running: set[asyncio.Task[None]] = set()
         self.batches = 0  # how many thread calls were made: for tests and benchmarks
 
     async def submit(self, text: str) -> list[Detection]:
         """The detections in `text`, analysed with whatever else arrives within `max_wait_s`."""
         loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            # A judge outlives an event loop (one `asyncio.run` per CLI command, per test):
+            # whatever was pending on a finished loop can never be delivered.
+            self._loop, self._pending, self._timer = loop, [], None
         future: asyncio.Future[list[Detection]] = loop.create_future()
         self._pending.append((text, future))
         if len(self._pending) >= self.max_batch:

@@ -46,7 +46,7 @@ _SPACY_TO_ENTITY = {
 _IDENTIFIER_TERMS = frozenset(
     words(
         "iban ssn atm asap pin cvv cvc vat pan cpf cnpj rfc curp nino otp sms faq id url ip dob eta "
-        "imei upc ean sku asin"
+        "imei upc ean sku asin gst gstin tin ein"
     )
 )
 _SPACY_IGNORED = ("CARDINAL", "EVENT", "LANGUAGE", "LAW", "MONEY", "ORDINAL", "PERCENT", "PRODUCT",

@@ -32,13 +32,21 @@ _OTHER = (
             "el la los las que y en por para con una un del al es se su lo como pero más le les "
             "o os as um uma não você do da dos das em no na é com ao pelo pela "
             "et est vous pour dans une sur pas qui au du ce cette avec "
-            "il di che e per non sono della gli"
+            "il di che e per non sono della gli "
+            # question words and possessives that open short questions ("Mein Konto", "Wie ...")
+            "mein meine meinen bei wie welche welcher was wer wo warum über unser dass wenn auch "
+            "mi mis tu tus cómo qué cuál dónde cuándo este esta meu minha qual onde quando "
+            "mon ma mes comment quel quelle où quand pourquoi"
         )
     )
     - _ENGLISH
 )
 _LATIN_WORD = regex.compile(r"\p{Latin}+")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+# Endings no given name or surname has, but German, Portuguese and Spanish nouns do.
+_FOREIGN_NOUN = regex.compile(r"(?:ungen|keit|heit|lich|ção|ções|ción|ciones)$", regex.IGNORECASE)
+# Letters English does not use: with a foreign function word, they settle the language.
+_FOREIGN_LETTERS = regex.compile(r"[äöüßñãõçœ]")
 _NAME_WORD = regex.compile(r"\p{Lu}(?:[\p{Ll}\p{M}'’\-]*\p{Ll})?\p{M}?|\p{Lu}\.")  # ends in a letter
 
 
@@ -50,7 +58,7 @@ def english_enough(text: str) -> bool | None:
         return False  # a CJK character carries about as much as a short Latin word
     lowered = [w.casefold() for w in latin]
     english = sum(w in _ENGLISH for w in lowered)
-    other = sum(w in _OTHER for w in lowered)
+    other = sum(w in _OTHER or bool(_FOREIGN_LETTERS.search(w)) for w in lowered)
     if other >= 3 and other > english:
         return False
     return True if english >= 2 else None
@@ -63,12 +71,18 @@ def keep_ner(det: Detection, language: bool | None) -> bool:
     if language is False:
         return det.entity_type == "PERSON" and _full_name(det.text)
     if det.entity_type == "PERSON":
+        parts = det.text.split()
         return (
             det.text[:1].isupper()
             and not any(c.isdigit() for c in det.text)
-            and not any(w in NOT_NAME_WORDS for w in det.text.split())
+            and not any(_never_in_a_name(p) for p in parts)
         )
     return True
+
+
+def _never_in_a_name(word: str) -> bool:
+    """A word that marks a phrase, not a name: "Mein Konto", "Doppelte Zahlungen", "Seller Hub"."""
+    return word in NOT_NAME_WORDS or word.casefold() in _OTHER or bool(_FOREIGN_NOUN.search(word))
 
 
 def _full_name(text: str) -> bool:
@@ -76,5 +90,5 @@ def _full_name(text: str) -> bool:
     return (
         2 <= len(parts) <= 4
         and all(_NAME_WORD.fullmatch(p) for p in parts)
-        and not any(p.casefold() in _OTHER or p.casefold() in _ENGLISH or p in NOT_NAME_WORDS for p in parts)
+        and not any(_never_in_a_name(p) or p.casefold() in _ENGLISH for p in parts)
     )

@@ -211,3 +211,10 @@ async def test_analysis_does_not_stall_the_event_loop():
     task.cancel()
     # Run on the loop, the 0.4 s of analysis would be one 0.4 s gap.
     assert len(gaps) > 10 and max(gaps) < 0.15
+
+
+def test_a_judge_can_be_used_from_one_event_loop_after_another(engine):
+    judge = PIIJudge(engine=engine)
+    for _ in range(2):  # e.g. two CLI commands in one process, each with its own asyncio.run
+        verdict = asyncio.run(judge.judge(item("q", "Call +44 20 7946 0958.")))
+        assert verdict.label == "leak"

@@ -176,6 +176,8 @@ CLEAN = [
     "1月〜9月の在庫保管手数料は1立方メートルあたり月額5,000円です。お客様へのご連絡をお願いします。",
     "您可以在卖家中心手动申请结算，每24小时可申请一次。金额已退还，马上发货，很高兴为您服务。",
     "Version 2.3.1 was released on 2024-05-01; see section 4.2 of the policy.",
+    "Mein Konto ist gesperrt. Wie bekomme ich es zurück?",  # short questions: too little text for
+    "Doppelte Zahlungen: Welche Anforderungen gelten?",  # the language gate, caught by word shape
 ]
 
 

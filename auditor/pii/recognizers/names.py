@@ -23,7 +23,9 @@ NOT_NAME_WORDS = frozenset(
         # the seller domain's own nouns: "Seller Hub", "Customer Support", "Buyer Protection"
         "Seller Sellers Buyer Buyers Customer Customers Support Service Services Team Help Desk Hub "
         "Center Centre Store Shop Marketplace Account Order Orders Card Plan Fulfilment Fulfillment "
-        "Protection Policy Program Programme Prime Premium Basic Pro "
+        "Protection Policy Program Programme Prime Premium Basic Pro Item Items Offer Offers Listing "
+        "Listings Product Products Refund Refunds Return Returns Shipping Delivery Payment Payments "
+        "Invoice "
         # titles: part of how a person is addressed, not of their name
         "Mr Mrs Ms Miss Mx Dr Prof Herr Frau Sr Sra Srta Mme Mlle Dott "
         # address and company words
@@ -126,6 +128,10 @@ _JP_SURNAMES = words(
 )
 
 _CN_SURNAME = "(?:" + "|".join(sorted(_CN_SURNAMES, key=len, reverse=True)) + ")"
+# Surnames that are also everyday words ("买家向承运商申请" = the buyer applies *to* the
+# carrier; 马上 = at once): after a role word or before a verb they are read as words.
+_CN_AMBIGUOUS = frozenset(words("向 于 马 万 方 高 白"))
+_CN_SURNAME_STRICT = "(?:" + "|".join(sorted(set(_CN_SURNAMES) - _CN_AMBIGUOUS, key=len, reverse=True)) + ")"
 _JP_SURNAME = "(?:" + "|".join(sorted(_JP_SURNAMES, key=len, reverse=True)) + ")"
 # A given-name character: any Han character except the particles and verbs that follow names.
 _CN_NOT_GIVEN = "的说在已于和与是把被给向对跟请您你我他她们了吗呢吧先女老同经师阿总电手地号"
@@ -144,8 +150,8 @@ _KANA = r"[\p{Hiragana}\p{Katakana}ー]"
 
 _JP_GIVEN = rf"(?:[ 　]?\p{{Han}}{{1,2}}|[ 　]?{_KANA}{{2,5}})"
 _ZH_BY_HONORIFIC = rf"(?P<name>{_CN_SURNAME}\p{{Han}}{{0,2}}?)(?={_CN_HONORIFIC})"
-_ZH_BY_ROLE = rf"(?<={_CN_ROLE}[:：]?[ 　]?)(?P<name>{_CN_SURNAME}{_CN_GIVEN}{{1,2}})"
-_ZH_BY_VERB = rf"(?P<name>{_CN_SURNAME}{_CN_GIVEN}{{1,2}})(?={_CN_AFTER})"
+_ZH_BY_ROLE = rf"(?<={_CN_ROLE}[:：]?[ 　]?)(?P<name>{_CN_SURNAME_STRICT}{_CN_GIVEN}{{1,2}})"
+_ZH_BY_VERB = rf"(?P<name>{_CN_SURNAME_STRICT}{_CN_GIVEN}{{1,2}})(?={_CN_AFTER})"
 _JA_BY_HONORIFIC = rf"(?P<name>{_JP_SURNAME}{_JP_GIVEN}??)(?={_JP_HONORIFIC})"
 _JA_BY_LABEL = rf"(?<={_JP_LABEL}[:：]?[ 　]?)(?P<name>{_JP_SURNAME}{_JP_GIVEN}?)"
 
