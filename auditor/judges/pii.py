@@ -62,6 +62,8 @@ class PIIJudge:
             )
         if not 0.0 <= min_score <= 1.0:
             raise UserError(f"judge '{name}': min_score must be between 0 and 1, not {min_score}")
+        if max_batch < 1 or max_wait_ms < 0:
+            raise UserError(f"judge '{name}': max_batch must be >= 1 and max_wait_ms >= 0")
         self.name = name
         self.min_severity = min_severity
         self.min_score = min_score

@@ -100,7 +100,12 @@ def test_the_judge_satisfies_the_protocol_and_applies_to_everything(engine):
 
 
 @pytest.mark.parametrize(
-    ("options", "message"), [({"min_severity": "severe"}, "min_severity"), ({"min_score": 1.5}, "min_score")]
+    ("options", "message"),
+    [
+        ({"min_severity": "severe"}, "min_severity"),
+        ({"min_score": 1.5}, "min_score"),
+        ({"max_batch": 0}, "max_batch"),
+    ],
 )
 def test_bad_options_are_user_errors(options, message):
     with pytest.raises(UserError, match=message):
