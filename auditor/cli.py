@@ -115,6 +115,29 @@ def _report_parser(sub: Any) -> None:
     p.set_defaults(func=cmd_report)
 
 
+def cmd_eval_pii(args: argparse.Namespace) -> int:
+    """Measure the PII detector's precision, recall and F2 on labelled data."""
+    from auditor.pii.evaluate import DEFAULT_DATASET, render_eval, run_eval_pii
+
+    demo = Path("examples/seller_support")
+    result = run_eval_pii(
+        Path(args.dataset) if args.dataset else DEFAULT_DATASET,
+        demo_items=None if args.no_demo else demo / "items.jsonl",
+        demo_labels=None if args.no_demo else demo / "labels.jsonl",
+        limit=args.limit,
+    )
+    print(render_eval(result))
+    return EXIT_OK
+
+
+def _eval_pii_parser(sub: Any) -> None:
+    p = sub.add_parser("eval-pii", help="PII detection precision/recall/F2 (docs/pii.md)")
+    p.add_argument("--dataset", help="presidio-research synth dataset JSON (default: ../shared/data/...)")
+    p.add_argument("--limit", type=int, help="only the first N sentences")
+    p.add_argument("--no-demo", action="store_true", help="skip the demo set's labelled leaks")
+    p.set_defaults(func=cmd_eval_pii)
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Compare judge verdicts with human labels; write JSON, Markdown, plots, thresholds."""
     from auditor.calibration.command import run_calibration
@@ -240,6 +263,7 @@ PARSERS: list[Callable[[Any], None]] = [
     _run_parser,
     _calibrate_parser,
     _report_parser,
+    _eval_pii_parser,
     _export_parser,
     _import_parser,
     _cache_parser,
