@@ -12,11 +12,15 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor import __version__
 from auditor.config import load_config
 from auditor.errors import UserError
+
+if TYPE_CHECKING:
+    from auditor.llm import LLMSettings
+    from auditor.report import ReportResult
 
 EXIT_OK, EXIT_FAILURES, EXIT_USER_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -92,18 +96,29 @@ def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Write report.md and a self-contained report.html for a run."""
-    from auditor.report import write_report
-
-    result = write_report(
-        Path(args.run_dir),
-        Path(args.out) if args.out else None,
-        Path(args.calibration) if args.calibration else None,
-        redact=not args.show_pii,
-    )
+    config = load_config(args.config) if args.config else None
+    result = asyncio.run(_report(args, config.llm if config else None))
     print(f"report written: {result.markdown} and {result.html} ({len(result.findings)} findings)")
     for note in result.notes:
         print(f"  note: {note}")
     return EXIT_OK
+
+
+async def _report(args: argparse.Namespace, llm: LLMSettings | None) -> ReportResult:
+    """Build the report; with a model configured, a summarizer drafts the findings' causes."""
+    from auditor.report import build_report
+
+    run_dir, out = Path(args.run_dir), Path(args.out) if args.out else None
+    calibration = Path(args.calibration) if args.calibration else None
+    if llm is None:
+        return await build_report(run_dir, out, calibration, redact=not args.show_pii)
+    from auditor.llm import Gateway
+    from auditor.report.llm_summarizer import LLMSummarizer
+
+    record, replay = (Path(p) if p else None for p in (args.record, args.replay))
+    async with Gateway(llm, record_dir=record, replay_dir=replay) as gateway:
+        summarizer = LLMSummarizer(gateway)
+        return await build_report(run_dir, out, calibration, summarizer, redact=not args.show_pii)
 
 
 def _report_parser(sub: Any) -> None:
@@ -112,6 +127,9 @@ def _report_parser(sub: Any) -> None:
     p.add_argument("--calibration", help="a directory written by `auditor calibrate`")
     p.add_argument("--out", help="output directory (default: the run directory)")
     p.add_argument("--show-pii", action="store_true", help="do not mask personal data (handle with care)")
+    p.add_argument("--config", help="a config with an 'llm:' section: a model drafts the findings' causes")
+    p.add_argument("--record", help="write the summarizer's LLM exchanges to this cassette directory")
+    p.add_argument("--replay", help="answer the summarizer's LLM calls only from this cassette directory")
     p.set_defaults(func=cmd_report)
 
 
