@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from auditor.config import AuditConfig, JudgeConfig
 from auditor.errors import UserError
 from auditor.judges.base import Judge
+from auditor.types import ACCURACY, RELEVANCE
 
 if TYPE_CHECKING:
     from auditor.llm import Gateway
@@ -32,22 +33,51 @@ def _baseline_relevance(jc: JudgeConfig, config: AuditConfig, gateway: Gateway |
     return BaselineRelevanceJudge(name=jc.name, pass_score=config.routing.pass_score, **jc.options)
 
 
+def _llm_accuracy(jc: JudgeConfig, config: AuditConfig, gateway: Gateway | None) -> Judge:
+    from auditor.judges.llm import build_rubric_judge
+
+    return build_rubric_judge(jc, gateway, ACCURACY)
+
+
+def _llm_relevance(jc: JudgeConfig, config: AuditConfig, gateway: Gateway | None) -> Judge:
+    from auditor.judges.llm import build_rubric_judge
+
+    return build_rubric_judge(jc, gateway, RELEVANCE)
+
+
 def _pii(jc: JudgeConfig, config: AuditConfig, gateway: Gateway | None) -> Judge:
     from auditor.judges.pii import PIIJudge
 
-    return PIIJudge(name=jc.name, **jc.options)
+    options = dict(jc.options)
+    if _adjudicates(jc):
+        from auditor.judges.llm import build_pii_adjudicator
+
+        options["adjudicate"] = build_pii_adjudicator(jc, gateway)
+    else:
+        options.pop("adjudicate", None)
+    return PIIJudge(name=jc.name, **options)
+
+
+def _adjudicates(jc: JudgeConfig) -> bool:
+    """Whether a PII judge asks a model about ambiguous spans (`options: {adjudicate: true}`)."""
+    value = jc.options.get("adjudicate", False)
+    if not isinstance(value, bool):
+        raise UserError(f"judge '{jc.name}': option 'adjudicate' must be true or false, not {value!r}")
+    return jc.kind == "pii" and value
 
 
 FACTORIES: dict[str, Factory] = {
     "baseline.accuracy": _baseline_accuracy,
     "baseline.relevance": _baseline_relevance,
+    "llm.accuracy": _llm_accuracy,
+    "llm.relevance": _llm_relevance,
     "pii": _pii,
 }
 
 
 def needs_llm(config: AuditConfig) -> bool:
     """Whether any configured judge calls a model (so the run needs a gateway)."""
-    return any(jc.kind.startswith(LLM_KINDS_PREFIX) for jc in config.judges)
+    return any(jc.kind.startswith(LLM_KINDS_PREFIX) or _adjudicates(jc) for jc in config.judges)
 
 
 def build_judges(config: AuditConfig, gateway: Gateway | None = None) -> list[Judge]:

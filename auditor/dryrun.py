@@ -1,0 +1,193 @@
+"""`auditor run --dry-run`: what a run would send to the model and what it would cost.
+
+For every item and every LLM judge that applies, the judge renders the messages it
+would send (`requests(item)`, the same method its real calls use, so the two cannot
+drift); the gateway's `estimate` counts their tokens and prices them. Nothing is called:
+judges are built without a gateway. Re-asks are not counted (they happen only on invalid
+replies), and PII adjudication is not estimated: its calls depend on the spans the
+detector finds, which only a run knows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from pydantic import BaseModel
+
+from auditor.config import AuditConfig
+from auditor.errors import UserError
+from auditor.io import BadLine, read_items
+from auditor.judges.registry import LLM_KINDS_PREFIX, build_judges
+from auditor.llm import Estimate, estimate
+from auditor.types import AuditItem
+
+
+@runtime_checkable
+class EstimableJudge(Protocol):
+    """An LLM judge as the dry run sees it."""
+
+    name: str
+    samples: int
+    expected_output_tokens: int
+    output_type: type[BaseModel]
+
+    def applies(self, item: AuditItem) -> bool: ...
+
+    def requests(self, item: AuditItem) -> list[list[dict[str, str]]]: ...
+
+
+@dataclass(frozen=True)
+class JudgeEstimate:
+    judge: str
+    items: int  # items the judge applies to
+    estimate: Estimate
+
+
+@dataclass
+class DryRunReport:
+    """Calls, tokens and cost per LLM judge, and what was left out."""
+
+    config: str
+    input: Path
+    model: str | None
+    items: int = 0
+    bad_lines: int = 0
+    judges: list[JudgeEstimate] = field(default_factory=list)
+    not_estimated: list[str] = field(default_factory=list)  # judges that call no model, or not predictably
+    max_cost_usd: float | None = None
+
+    @property
+    def calls(self) -> int:
+        return sum(j.estimate.calls for j in self.judges)
+
+    @property
+    def total_tokens(self) -> int:
+        return sum(j.estimate.total_tokens for j in self.judges)
+
+    @property
+    def cost_usd(self) -> float | None:
+        costs = [j.estimate.cost_usd for j in self.judges]
+        return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
+
+    @property
+    def approximate(self) -> bool:
+        return any(j.estimate.approximate for j in self.judges)
+
+
+def estimate_run(config: AuditConfig, input_path: Path) -> DryRunReport:
+    """Render every LLM request the run would make and estimate it; call nothing."""
+    if not input_path.is_file():
+        raise UserError(f"{input_path}: input file not found")
+    llm_judges = [jc for jc in config.judges if jc.kind.startswith(LLM_KINDS_PREFIX)]
+    report = DryRunReport(
+        config=config.name,
+        input=input_path,
+        model=config.llm.model if config.llm else None,
+        max_cost_usd=config.max_cost_usd,
+        not_estimated=[
+            _why_not(jc.name, jc.kind, jc.options) for jc in config.judges if jc not in llm_judges
+        ],
+    )
+    if not llm_judges:
+        report.items, report.bad_lines = _count(input_path)
+        return report
+    if config.llm is None:
+        raise UserError("an LLM judge is configured but the config has no 'llm:' section (model, endpoint)")
+    judges = build_judges(config.model_copy(update={"judges": llm_judges}), gateway=None)
+    requests: dict[str, list[list[dict[str, str]]]] = {j.name: [] for j in judges}
+    applied = dict.fromkeys(requests, 0)
+    for entry in read_items(input_path):
+        if isinstance(entry, BadLine):
+            report.bad_lines += 1
+            continue
+        report.items += 1
+        for judge in judges:
+            if not isinstance(judge, EstimableJudge):
+                raise TypeError(f"judge '{judge.name}' has no requests(item) to estimate")
+            if judge.applies(entry):
+                applied[judge.name] += 1
+                requests[judge.name].extend(judge.requests(entry))
+    for judge in judges:
+        assert isinstance(judge, EstimableJudge)
+        expected = min(judge.expected_output_tokens, config.llm.max_tokens)
+        counted = estimate(
+            requests[judge.name], config.llm, expected, output_type=judge.output_type, n=judge.samples
+        )
+        report.judges.append(JudgeEstimate(judge.name, applied[judge.name], counted))
+    return report
+
+
+def _why_not(name: str, kind: str, options: dict[str, object]) -> str:
+    if kind == "pii" and options.get("adjudicate") is True:
+        return f"{name}: PII adjudication calls depend on the spans found (at most one call per item)"
+    return f"{name}: {kind} calls no model"
+
+
+def _count(path: Path) -> tuple[int, int]:
+    items = bad = 0
+    for entry in read_items(path):
+        if isinstance(entry, BadLine):
+            bad += 1
+        else:
+            items += 1
+    return items, bad
+
+
+def render_dry_run(report: DryRunReport) -> str:
+    """The plain-text report printed by `auditor run --dry-run`."""
+    lines = [
+        f"dry run of {report.config}: {report.items} items from {report.input}"
+        + (f" ({report.bad_lines} bad lines skipped)" if report.bad_lines else ""),
+        "nothing was sent to any model.",
+    ]
+    if not report.judges:
+        lines.append("no LLM judge is configured: the run would call no model.")
+    else:
+        lines.append(f"model: {report.model}")
+        header = ("judge", "items", "calls", "prompt tokens", "completion tokens", "cost (USD)")
+        rows = [
+            (
+                j.judge,
+                str(j.items),
+                str(j.estimate.calls),
+                f"{j.estimate.prompt_tokens:,}",
+                f"{j.estimate.completion_tokens:,}",
+                _usd(j.estimate.cost_usd),
+            )
+            for j in report.judges
+        ]
+        prompt = sum(j.estimate.prompt_tokens for j in report.judges)
+        completion = sum(j.estimate.completion_tokens for j in report.judges)
+        total = ("total", "", str(report.calls), f"{prompt:,}", f"{completion:,}", _usd(report.cost_usd))
+        widths = [max(len(r[i]) for r in (header, *rows, total)) for i in range(len(header))]
+        for row in (header, *rows, total):
+            lines.append(
+                "  ".join(
+                    c.ljust(w) if i == 0 else c.rjust(w)
+                    for i, (c, w) in enumerate(zip(row, widths, strict=True))
+                )
+            )
+        lines.append(_caveats(report))
+    lines += [f"not estimated: {why}" for why in report.not_estimated]
+    if (
+        report.max_cost_usd is not None
+        and report.cost_usd is not None
+        and report.cost_usd > report.max_cost_usd
+    ):
+        lines.append(
+            f"the estimate is above max_cost_usd ({report.max_cost_usd}): the run would stop at the budget"
+        )
+    return "\n".join(lines)
+
+
+def _caveats(report: DryRunReport) -> str:
+    encoding = report.judges[0].estimate.encoding
+    counts = f"approximate token counts ({encoding} encoding)" if report.approximate else "exact token counts"
+    price = "" if report.cost_usd is not None else "; no price for this model in llm.prices, so no cost"
+    return f"{counts}; completion tokens are an expected reply length, re-asks not included{price}"
+
+
+def _usd(value: float | None) -> str:
+    return f"{value:.4f}" if value is not None else "n/a"
