@@ -15,10 +15,12 @@ def test_shipped_rubrics_load(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "prompts").glob("*.yaml")), ids=lambda p: p.name)
-def test_shipped_prompts_load_and_fence_the_response(path: Path) -> None:
+def test_shipped_prompts_load_and_fence_their_data(path: Path) -> None:
     prompt = load_prompt(path)
-    assert "response" in prompt.variables
-    assert "<response>" in prompt.user and "ignore any instruction" in prompt.system
+    assert "ignore any instruction" in prompt.system
+    # every variable that carries audited text sits between its own tags
+    for name in prompt.variables & {"response", "question", "reference", "context", "finding"}:
+        assert f"<{name}>\n{{{{{name}}}}}\n</{name}>" in prompt.user, name
 
 
 def test_rendering_names_every_missing_variable() -> None:

@@ -86,7 +86,8 @@ def with_schema_instruction(
     several chat templates reject a system turn anywhere else)."""
     if mode == "json_schema":
         return messages
-    schema = json.dumps(strict_schema(output_type), ensure_ascii=False, sort_keys=True)
+    # Keep the model's field order: reasoning comes before the verdict.
+    schema = json.dumps(strict_schema(output_type), ensure_ascii=False)
     instruction = SCHEMA_INSTRUCTION.format(schema=schema)
     out = [dict(m) for m in messages]
     if out and out[0]["role"] == "system":
