@@ -40,6 +40,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = load_config(args.config, overrides)
     if config.input is None:
         raise UserError(f"{args.config}: no input given (set 'input:' in the config or pass --input)")
+    if args.dry_run:
+        from auditor.dryrun import estimate_run, render_dry_run
+
+        print(render_dry_run(estimate_run(config, Path(config.input))))
+        return EXIT_OK
     options = RunOptions(
         input=Path(config.input),
         out=Path(config.out),
@@ -88,10 +93,32 @@ def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--resume", action="store_true", help="finish an interrupted run in --out")
     p.add_argument("--overwrite", action="store_true", help="replace an earlier run in --out")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--dry-run", action="store_true", help="estimate LLM calls, tokens and cost; call nothing")
     p.add_argument("--max-cost", type=float, help="stop starting LLM calls before this many USD are spent")
     p.add_argument("--record", help="write every LLM exchange to this cassette directory")
     p.add_argument("--replay", help="answer LLM calls only from this cassette directory (no network)")
     p.set_defaults(func=cmd_run)
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    """How often a judge's verdict flips under harmless or adversarial edits of the response."""
+    from auditor.probe import run_probe
+
+    result = run_probe(args.config, input=args.input, judge=args.judge, limit=args.limit, out=args.out)
+    print(result.render_table())
+    for path in result.files:
+        print(f"  wrote {path}")
+    return EXIT_OK
+
+
+def _probe_parser(sub: Any) -> None:
+    p = sub.add_parser("probe", help="robustness probes: verdict flip rates under perturbations")
+    p.add_argument("config", help="a YAML config")
+    p.add_argument("--input", help="items file; overrides the config's 'input'")
+    p.add_argument("--judge", help="probe only this judge")
+    p.add_argument("--limit", type=int, help="only the first N items")
+    p.add_argument("--out", help="write probe.json and probe.txt here")
+    p.set_defaults(func=cmd_probe)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -282,6 +309,7 @@ PARSERS: list[Callable[[Any], None]] = [
     _calibrate_parser,
     _report_parser,
     _eval_pii_parser,
+    _probe_parser,
     _export_parser,
     _import_parser,
     _cache_parser,

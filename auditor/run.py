@@ -69,7 +69,7 @@ async def run_audit(
     if not options.input.is_file():
         raise UserError(f"{options.input}: input file not found")
     rundir = _prepare_rundir(options)
-    async with _gateway_for(config, options) as gateway:
+    async with gateway_for(config, options.record, options.replay) as gateway:
         judges = list(judges) if judges is not None else build_judges(config, gateway)
         batch = _Batch(config, options, rundir, judges)
         result = await batch.run()
@@ -88,7 +88,9 @@ def gateway_model(config: AuditConfig) -> str | None:
 
 
 @contextlib.asynccontextmanager
-async def _gateway_for(config: AuditConfig, options: RunOptions) -> AsyncIterator[Gateway | None]:
+async def gateway_for(
+    config: AuditConfig, record: Path | None = None, replay: Path | None = None
+) -> AsyncIterator[Gateway | None]:
     """One gateway (one client, cache and budget) for the whole run, when a judge needs it."""
     if not needs_llm(config):
         yield None
@@ -98,9 +100,7 @@ async def _gateway_for(config: AuditConfig, options: RunOptions) -> AsyncIterato
     from auditor.llm import Gateway
 
     settings = config.llm.model_copy(update={"max_in_flight": config.concurrency})
-    gateway = Gateway(
-        settings, record_dir=options.record, replay_dir=options.replay, max_cost_usd=config.max_cost_usd
-    )
+    gateway = Gateway(settings, record_dir=record, replay_dir=replay, max_cost_usd=config.max_cost_usd)
     try:
         yield gateway
     finally:

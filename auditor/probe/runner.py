@@ -11,10 +11,9 @@ judge kind: offline baseline judges need no model; LLM judges go through one gat
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,13 +21,14 @@ from auditor.config import AuditConfig, load_config
 from auditor.errors import UserError
 from auditor.io import BadLine, read_items
 from auditor.judges.base import Judge
-from auditor.judges.registry import build_judges, needs_llm
+from auditor.judges.registry import build_judges
 from auditor.probe.perturb import PERTURBATIONS, Perturbation
 from auditor.probe.result import ProbeResult, ProbeRow
+from auditor.run import gateway_for
 from auditor.types import AuditItem, Provenance, Verdict
 
 if TYPE_CHECKING:
-    from auditor.llm import Gateway
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ async def probe(
     config: AuditConfig, items: Sequence[AuditItem], perturbations: Sequence[Perturbation]
 ) -> ProbeResult:
     """Judge `items` and their perturbed copies with the config's judges."""
-    async with _gateway(config) as gateway:
+    async with gateway_for(config) as gateway:
         judges = build_judges(config, gateway)
         result = await probe_judges(judges, items, perturbations, concurrency=config.concurrency)
         if gateway is not None:
@@ -150,18 +150,3 @@ def _read(path: Path, limit: int | None) -> tuple[list[AuditItem], int]:
         if limit is not None and len(items) >= limit:
             break
     return items, bad
-
-
-@contextlib.asynccontextmanager
-async def _gateway(config: AuditConfig) -> AsyncIterator[Gateway | None]:
-    """One gateway for the probe when a judge calls a model, as `auditor run` has."""
-    if not needs_llm(config):
-        yield None
-        return
-    if config.llm is None:
-        raise UserError("an LLM judge is configured but the config has no 'llm:' section (model, endpoint)")
-    from auditor.llm import Gateway
-
-    settings = config.llm.model_copy(update={"max_in_flight": config.concurrency})
-    async with Gateway(settings, max_cost_usd=config.max_cost_usd) as gateway:
-        yield gateway
