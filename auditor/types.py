@@ -126,6 +126,7 @@ class Verdict(StrictModel):
     criterion: str
     label: str | None = None
     score: float | None = None
+    weighted_score: float | None = None  # G-Eval: the probability-weighted score, from logprobs
     passed: bool | None = None
     reasoning: str = ""
     evidence: list[Evidence] = Field(default_factory=list)

@@ -94,6 +94,10 @@ def test_a_live_run_gives_every_verdict_reasoning_evidence_confidence_and_proven
         assert v.get("unscored_reason") is None and v["reasoning"].startswith("scripted:")
         assert v["evidence"] and v["evidence"][0]["start"] is not None
         assert v["confidence"] == round(0.8 / 0.95, 4)  # scripted: P(score)=0.8, a neighbour 0.15
+        # G-Eval: the weighted score leans from the written score toward that neighbour
+        assert v["weighted_score"] == pytest.approx(v["score"] + 0.15 / 0.95, abs=1e-3) or v[
+            "weighted_score"
+        ] == pytest.approx(v["score"] - 0.15 / 0.95, abs=1e-3)
         p = v["provenance"]
         assert p["backend"] == "llm" and p["model"] == "gpt-4o-mini" and p["confidence_method"] == "logprobs"
         assert p["prompt_version"].split("+")[0] in {"accuracy@2", "relevance@2"}

@@ -4,8 +4,9 @@ The verdict is read only from the model's reply (the parsed output), never from 
 audited text. Score: the parsed value, or with several samples the modal one. Evidence:
 the quotes the model gave, located in the response; in claim-level mode the claims, with
 their verdict as the evidence kind; and a note with the score distribution or the votes.
-Verdict has no field for the G-Eval weighted score, so it goes in that note (evidence of
-kind "score_distribution", no quote) and `score` stays the value the model wrote.
+`score` stays the value the model wrote; the G-Eval probability-weighted score goes in
+`weighted_score`, and the whole distribution in that note (evidence of kind
+"score_distribution", no quote).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Confidence:
     method: ConfidenceMethod
     value: float | None = None
     note: Evidence | None = None
+    weighted_score: float | None = None
 
 
 def build_verdict(
@@ -73,6 +75,7 @@ def build_verdict(
         reasoning=output.reasoning,
         evidence=evidence,
         confidence=round(confidence.value, 4) if confidence.value is not None else None,
+        weighted_score=confidence.weighted_score,
         tags=claim_tags(claims),
         provenance=completion.provenance.model_copy(update={**stamp, "confidence_method": confidence.method}),
     )
@@ -108,7 +111,8 @@ def _confidence(
     if found:
         dist = mean_distribution(found, points)
         shares = _distribution_note(dist, ordinal, len(found))
-        return Confidence("logprobs", dist.get(str(chosen), 0.0), shares)
+        weighted = round(weighted_score(dist), 4) if ordinal else None
+        return Confidence("logprobs", dist.get(str(chosen), 0.0), shares, weighted)
     if requested > 1:
         # Samples that gave no usable answer count against agreement: they did not agree.
         listed = ", ".join(str(v) for v in votes)
