@@ -11,6 +11,7 @@ validated by the output model. A reply that fails is re-asked once with the erro
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 from typing import Any, TypeVar
@@ -45,6 +46,12 @@ def strict_schema(output_type: type[BaseModel]) -> dict[str, Any]:
     Strict mode wants every object closed (`additionalProperties: false`) and every
     property listed in `required`; defaults mean nothing there, so they are dropped.
     """
+    return copy.deepcopy(_strict_schema(output_type))
+
+
+@functools.lru_cache(maxsize=256)
+def _strict_schema(output_type: type[BaseModel]) -> dict[str, Any]:
+    # Generating a JSON schema costs about a millisecond: far more than a cache hit.
     schema = copy.deepcopy(output_type.model_json_schema())
     _make_strict(schema)
     return schema
