@@ -30,12 +30,15 @@ def test_demo_run_judges_every_item_and_catches_the_wrong_facts(demo_run: Path) 
     assert set(recs) == {i["id"] for i in items}
     for item in items:
         verdicts = {v["criterion"]: v for v in recs[item["id"]]["verdicts"]}
-        assert "relevance" in verdicts
+        assert "relevance" in verdicts and "pii_leakage" in verdicts
         if item["reference"] or item["context"]:
             assert "accuracy" in verdicts
         if item["metadata"]["defect"] == "wrong_fact":
             assert verdicts["accuracy"]["score"] <= 2, item["id"]
             assert recs[item["id"]]["route"]["decision"] == "human_review"
+        if item["metadata"]["defect"] == "pii_leak":
+            assert verdicts["pii_leakage"]["label"] == "leak", item["id"]
+            assert "pii_found" in recs[item["id"]]["route"]["reasons"]
     manifest = json.loads((demo_run / "manifest.json").read_text())
     assert manifest["status"] == "complete"
     assert manifest["counts"]["items"] == len(items)
@@ -108,3 +111,18 @@ def test_calibrate_the_demo_against_its_human_labels(demo_run: Path) -> None:
     assert {"accuracy", "relevance"} <= set(report["criteria"])
     assert (out / "calibration.md").read_text().count("Slices by") >= 2
     assert json.loads((out / "thresholds.json").read_text())["criteria"]
+
+
+def test_a_config_switch_writes_the_report_at_the_end_of_a_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = (DEMO / "items.jsonl").read_text(encoding="utf-8").splitlines()[:12]
+    items = tmp_path / "items.jsonl"
+    items.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text((ROOT / "configs" / "demo.yaml").read_text() + "report: true\n", encoding="utf-8")
+    out = tmp_path / "run"
+    assert main(["run", str(config), "--input", str(items), "--out", str(out), "--no-progress"]) == 0
+    assert f"report: {out / 'report.md'}" in capsys.readouterr().out
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<h2" in html and "Findings" in html
