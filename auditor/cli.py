@@ -80,7 +80,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     if result.status == "failed":
         print(f"  stopped at the first bad line (--fail-fast): {result.stop_reason}", file=sys.stderr)
         return EXIT_FAILURES
+    _print_written(result.out)
     return EXIT_FAILURES if result.stats.bad_lines else EXIT_OK
+
+
+def _print_written(out: Path) -> None:
+    """What the run left behind, and what to do with it next."""
+    print("  wrote:")
+    for name, what in (
+        ("records.jsonl", "one record per item: verdicts, evidence, routing"),
+        ("manifest.json", "settings, versions, input hash, counts, tokens, cost"),
+        ("errors.jsonl", "input lines that could not be read"),
+    ):
+        print(f"    {out / name!s:<40} {what}")
+    print("  next:")
+    print(f"    auditor calibrate --verdicts {out} --human LABELS.jsonl   # agreement with human labels")
+    print(f"    auditor report {out}                                       # report.md and report.html")
+    print(f"    auditor export {out} --out review/                         # the review queue for annotators")
 
 
 def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

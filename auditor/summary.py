@@ -23,6 +23,7 @@ class JudgeStats:
     completion_tokens: int = 0
     cost_usd: float = 0.0
     unscored_reasons: Counter[str] = field(default_factory=Counter)
+    labels: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict[str, Any]:
         mean = self.score_sum / self.scored_with_score if self.scored_with_score else None
@@ -37,6 +38,7 @@ class JudgeStats:
             "completion_tokens": self.completion_tokens,
             "cost_usd": round(self.cost_usd, 6),
             "unscored_reasons": dict(self.unscored_reasons.most_common(5)),
+            "labels": dict(self.labels.most_common()),
         }
 
 
@@ -74,6 +76,8 @@ class RunStats:
                 js.unscored_reasons[(v.unscored_reason or "")[:80]] += 1
                 continue
             js.failed += int(v.passed is False)
+            if v.label is not None:
+                js.labels[v.label] += 1
             if v.score is not None:
                 js.score_sum += v.score
                 js.scored_with_score += 1
@@ -125,11 +129,14 @@ def render_summary(stats: RunStats, *, out: str, status: str, elapsed_s: float, 
     lines.append("  judges:")
     for name, js in stats.judges.items():
         d = js.as_dict()
-        mean = f"{d['mean_score']:.2f}" if d["mean_score"] is not None else "-"
+        if d["mean_score"] is not None:
+            outcome = f"mean score {d['mean_score']:.2f}"
+        else:
+            outcome = ", ".join(f"{label} {n}" for label, n in js.labels.most_common()) or "no labels"
         extra = f", {js.reasks} re-asks" if js.reasks else ""
         lines.append(
             f"    {name:<22} {js.verdicts} verdicts, {js.failed} failed, {js.unscored} unscored, "
-            f"mean score {mean}{extra}"
+            f"{outcome}{extra}"
         )
     tokens = stats.tokens
     if tokens["prompt_tokens"] or tokens["completion_tokens"]:
