@@ -215,11 +215,23 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         n_boot=args.n_boot,
         pairwise=args.pairwise,
         target=Target.parse(args.target) if args.target else DEFAULT_TARGET,
+        positive=_positive_labels(args.positive),
     )
     print(f"calibration written to {out}:")
     for path in result.files:
         print(f"  {path}")
     return EXIT_OK
+
+
+def _positive_labels(specs: list[str] | None) -> dict[str, str]:
+    """`--positive pii_leakage=leak` -> {"pii_leakage": "leak"}: the failure label of a criterion."""
+    out = {}
+    for spec in specs or []:
+        criterion, sep, label = spec.partition("=")
+        if not sep or not criterion or not label:
+            raise UserError(f"--positive: expected CRITERION=LABEL, got '{spec}'")
+        out[criterion] = label
+    return out
 
 
 def _calibrate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -232,6 +244,12 @@ def _calibrate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
     p.add_argument("--pairwise", action="store_true", help="the inputs are pairwise verdicts and labels")
     p.add_argument("--target", help="threshold target, e.g. agreement=0.9 or precision=0.95")
+    p.add_argument(
+        "--positive",
+        action="append",
+        metavar="CRITERION=LABEL",
+        help="the failure label of a two-label criterion, when its labels do not make it clear",
+    )
     p.set_defaults(func=cmd_calibrate)
 
 

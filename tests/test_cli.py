@@ -126,3 +126,30 @@ def test_a_config_switch_writes_the_report_at_the_end_of_a_run(
     assert f"report: {out / 'report.md'}" in capsys.readouterr().out
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "<h2" in html and "Findings" in html
+
+
+def test_calibrate_takes_the_failure_label_of_a_criterion_from_the_command_line(tmp_path: Path) -> None:
+    verdicts, human = tmp_path / "verdicts.jsonl", tmp_path / "human.jsonl"
+    judged = ["yes", "yes", "no", "no", "yes", "no", "no", "no", "yes", "no", "no", "yes"]
+    truth = ["yes", "no", "no", "no", "yes", "no", "yes", "no", "yes", "no", "no", "yes"]
+    verdicts.write_text(
+        "".join(
+            json.dumps({"item_id": f"i{n}", "criterion": "toxic", "judge": "j", "label": v}) + "\n"
+            for n, v in enumerate(judged)
+        )
+    )
+    human.write_text(
+        "".join(
+            json.dumps({"item_id": f"i{n}", "criterion": "toxic", "annotator": "a", "label": v}) + "\n"
+            for n, v in enumerate(truth)
+        )
+    )
+    out = tmp_path / "cal"
+    args = ["calibrate", "--verdicts", str(verdicts), "--human", str(human), "--out", str(out)]
+    assert main([*args, "--n-boot", "200", "--positive", "toxic=yes"]) == 0
+    report = json.loads((out / "calibration.json").read_text())["criteria"]["toxic"]
+    assert report["positive"] == "yes"
+    stats = report["judges"]["j"]["vs_reference"]["statistics"]
+    assert stats["precision"]["value"] == pytest.approx(4 / 5)  # 5 flagged "yes", 4 truly "yes"
+    assert stats["recall"]["value"] == pytest.approx(4 / 5)
+    assert main([*args, "--positive", "toxic"]) == 2
