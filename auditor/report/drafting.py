@@ -117,6 +117,7 @@ async def reduce_drafts(state: DraftState, runtime: Runtime[DraftContext]) -> di
                 cause=redactor.text(outcome.draft.cause.strip()),
                 recommendation=redactor.text(outcome.draft.recommendation.strip()),
                 source="model",
+                drafted_by=getattr(runtime.context.summarizer, "model", None),
             )
         final.append(finding.model_copy(update=update))
     return {"final": final}

@@ -53,6 +53,7 @@ class Finding(StrictModel):
     cause: str
     recommendation: str
     source: Literal["template", "model"] = "template"
+    drafted_by: str | None = None  # the model that drafted cause and recommendation
     notes: list[str] = Field(default_factory=list)
 
     @property

@@ -27,6 +27,7 @@ class LLMSummarizer:
     def __init__(self, gateway: Gateway, prompt: PromptTemplate | None = None) -> None:
         self.gateway = gateway
         self.prompt = prompt or load_prompt(DEFAULT_PROMPT)
+        self.model = f"{gateway.settings.model} ({self.prompt.full_version})"
 
     async def draft(self, finding: Finding, problem: str | None = None) -> Draft:
         messages = self.prompt.render(

@@ -66,6 +66,7 @@ def test_model_drafts_are_checked_against_the_finding(
     report = (demo_run / "report.md").read_text(encoding="utf-8")
     assert report.count("DRAFTED cause for F") >= 5
     assert "drafted after one re-ask" in report
+    assert "(drafted by model fake-model (summarize_finding@1+" in report
     assert "a model draft was dropped after one re-ask" in report
     assert "ss-404-nowhere" in report  # the note names the id it refused, the cause is the template's
     assert requests >= 7
