@@ -65,6 +65,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             skipped_done=result.skipped_done,
         )
     )
+    if "llm" in result.manifest:
+        print(_llm_line(result.manifest["llm"]))
     if config.report and result.status == "complete":
         from auditor.report import write_report
 
@@ -82,6 +84,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_FAILURES
     _print_written(result.out)
     return EXIT_FAILURES if result.stats.bad_lines else EXIT_OK
+
+
+def _llm_line(llm: dict[str, Any]) -> str:
+    """What the gateway did over the whole run, every purpose (judges, PII adjudication) included."""
+    t = llm["total"]
+    return (
+        f"  LLM ({llm['model']}): {t['calls']} calls, {t['requests']} requests, "
+        f"{t['cache_hits']} cache hits, {t['replayed']} replayed, {t['retries']} retries; "
+        f"spent {t['prompt_tokens']:,} + "
+        f"{t['completion_tokens']:,} tokens, ${t['cost_usd']:.4f}"
+    )
 
 
 def _print_written(out: Path) -> None:

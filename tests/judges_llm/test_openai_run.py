@@ -81,9 +81,11 @@ def comparable(run: Path) -> str:
 
 
 def test_a_live_run_gives_every_verdict_reasoning_evidence_confidence_and_provenance(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert live_run(monkeypatch, "run") == 0
+    # the summary's LLM line counts every purpose, the PII adjudication call included
+    assert "LLM (gpt-4o-mini): 12 calls, 12 requests, 0 cache hits" in capsys.readouterr().out
 
     by_item = {r["item_id"]: {v["judge"]: v for v in r["verdicts"]} for r in records(project / "run")}
     assert sorted(by_item) == sorted(SLICE)
