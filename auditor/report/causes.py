@@ -19,7 +19,7 @@ from auditor.errors import UserError
 
 CAUSES_FILE = Path(__file__).parent / "templates" / "causes.yaml"
 FIELDS = ("title", "cause", "recommendation")
-VARIABLES = frozenset({"count", "items", "criterion", "tag", "entity", "judges"})
+VARIABLES = frozenset({"count", "items", "criterion", "tag", "entity", "entities", "severity", "judges"})
 SECTIONS = ("tags", "kinds", "criteria")
 FALLBACK = "_other"
 PII_PREFIX = "pii:"
@@ -43,7 +43,7 @@ class Causes:
     criteria: dict[str, CauseText]
 
     def for_tag(self, tag: str) -> CauseText:
-        key = "pii" if tag.startswith(PII_PREFIX) else tag
+        key = "pii" if tag.startswith(("pii-severity:", PII_PREFIX)) else tag
         return self.tags.get(key, self.tags[FALLBACK])
 
     def for_kind(self, kind: str) -> CauseText:

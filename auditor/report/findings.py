@@ -13,10 +13,12 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
+from auditor.pii.severity import RANK as PII_RANK
+from auditor.pii.severity import SEVERITY as PII_SEVERITY
 from auditor.report.causes import PII_PREFIX, Causes, CauseText
 from auditor.report.evidence import EvidenceRow, clip, evidence_row, representatives
 from auditor.report.failures import Kind
-from auditor.report.grouping import Group, Theme
+from auditor.report.grouping import PII_SEVERITY_TAG, Group, Theme
 from auditor.report.loading import RunData
 from auditor.report.redaction import Redactor
 from auditor.report.severity import RANK, SEVERITIES, Severity, worst
@@ -96,7 +98,9 @@ def _finding(group: Group, ctx: FindingContext) -> Finding:
         items="item" if len(item_ids) == 1 else "items",
         criterion=group.criterion,
         tag=group.tag or "",
-        entity=group.tag.removeprefix(PII_PREFIX) if group.tag else "",
+        entity=_entities(tags, worst_only=True) if _is_pii(group.tag) else "",
+        entities=_entities(tags) if _is_pii(group.tag) else "",
+        severity=(group.tag or "").removeprefix(PII_SEVERITY_TAG),
         judges=", ".join(judges),
     )
     texts = [f.text for f in group.failures]
@@ -166,3 +170,20 @@ def recommendations(findings: Sequence[Finding]) -> list[Recommendation]:
 
 def _denominator_label(criterion: str, disagreement: bool) -> str:
     return f"items with a human reference on {criterion}" if disagreement else f"items judged on {criterion}"
+
+
+def _is_pii(tag: str | None) -> bool:
+    return tag is not None and tag.startswith(PII_SEVERITY_TAG)
+
+
+def _entities(tags: Counter[str], worst_only: bool = False, most: int = 4) -> str:
+    """The PII types a group's verdicts flagged, most severe first, then most frequent;
+    with `worst_only`, only those of the worst severity, at most `most` of them named."""
+    kinds = [t.removeprefix(PII_PREFIX) for t in tags if t.startswith(PII_PREFIX)]
+    rank = {k: PII_RANK.get(PII_SEVERITY.get(k, "low"), 0) for k in kinds}
+    kinds.sort(key=lambda k: (-rank[k], -tags[PII_PREFIX + k], k))
+    if not worst_only:
+        return ", ".join(kinds)
+    worst = [k for k in kinds if rank[k] == rank[kinds[0]]] if kinds else []
+    more = f" and {len(worst) - most} more" if len(worst) > most else ""
+    return ", ".join(worst[:most]) + more

@@ -95,8 +95,12 @@ def test_findings_come_most_severe_first_with_the_rule_that_rated_them(report: R
     assert critical == {"pii-card", "pii-iban"}
     amount = next(f for f in findings if f.tag == "amount_mismatch")
     assert (amount.severity, amount.evidence[0].because) == ("major", "accuracy score of 1")
-    name = next(f for f in findings if f.tag == "pii:PERSON")
-    assert name.severity == "minor"
+    # PII leaks group by their worst type: the card and the IBAN together, the name alone
+    (leaks,) = [f for f in findings if f.tag == "pii-severity:critical"]
+    assert set(leaks.item_ids) == {"pii-card", "pii-iban"}
+    assert leaks.title == "Personal data of critical severity in responses: CREDIT_CARD, IBAN_CODE"
+    name = next(f for f in findings if f.tag == "pii-severity:medium")
+    assert (name.severity, name.item_ids) == ("minor", ["pii-name"])
 
 
 def test_each_failing_verdict_lands_in_exactly_one_finding(report: ReportResult) -> None:

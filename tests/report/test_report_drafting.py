@@ -50,7 +50,7 @@ class ScriptedSummarizer:
 
 def scripts() -> dict[str | None, Script]:
     return {
-        "pii:CREDIT_CARD": [
+        "pii-severity:critical": [
             Draft(
                 cause="The assistant read a stored card from the order record (pii-card).",
                 recommendation="Remove payment data from the order tool's output.",
@@ -72,7 +72,7 @@ def scripts() -> dict[str | None, Script]:
             ),
         ],
         "amount_mismatch": [ModelBehaviorError("reply was not valid JSON", raw="{oops")],
-        "pii:EMAIL_ADDRESS": [
+        "pii-severity:high": [
             Draft(cause=f"The assistant pasted the buyer's address {EMAIL}.", recommendation="Mask emails.")
         ],
     }
@@ -100,7 +100,7 @@ def test_a_draft_that_cites_only_its_own_items_replaces_the_template(
     drafted: tuple[ReportResult, ScriptedSummarizer],
 ) -> None:
     result, _ = drafted
-    card = by_tag(result, "pii:CREDIT_CARD")
+    card = by_tag(result, "pii-severity:critical")
     assert card.source == "model"
     assert card.cause == "The assistant read a stored card from the order record (pii-card)."
     assert card.notes == []  # the mark beside the cause says enough
@@ -142,7 +142,7 @@ def test_an_unusable_reply_keeps_the_template_with_a_note(
 
 def test_personal_data_a_model_echoes_is_masked(drafted: tuple[ReportResult, ScriptedSummarizer]) -> None:
     result, _ = drafted
-    email = by_tag(result, "pii:EMAIL_ADDRESS")
+    email = by_tag(result, "pii-severity:high")
     assert email.cause == "The assistant pasted the buyer's address <EMAIL_ADDRESS>."
     assert EMAIL not in result.markdown.read_text() and EMAIL not in result.html.read_text()
 
