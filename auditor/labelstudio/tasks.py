@@ -1,10 +1,13 @@
 """One review-queue entry -> one Label Studio task, the judges' verdicts as predictions.
 
-Each scored verdict becomes one prediction: `model_version` names the judge and the
-versions behind it, `score` is the judge's confidence, and the result pre-fills the
-control of the verdict's criterion (a 1-5 rating, the leak/no_leak choice, the PII spans
-as labelled regions of the response). Verdicts that could not be produced have no
-prediction; the "judges" text says why.
+The first prediction, "auditor consensus", pre-fills every control at once from the
+record's per-criterion consensus (the judges' mean score, the majority label, every PII
+span found): Label Studio pre-labels from one model version at a time, so this is the
+one to select in the project settings. Then each scored verdict becomes one prediction
+of its own: `model_version` names the judge and the versions behind it, `score` is the
+judge's confidence, and the result pre-fills the control of the verdict's criterion (a
+1-5 rating, the leak/no_leak choice, the PII spans as labelled regions of the response).
+Verdicts that could not be produced have no prediction; the "judges" text says why.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import json
 import math
 from typing import Any
 
+from auditor.aggregate import consensus
 from auditor.errors import UserError
 from auditor.labelstudio.config_xml import LEAK, MAX_RATING, NO_LEAK, PII_CHOICE, PII_SPANS, RATING_CONTROLS
 from auditor.labelstudio.config_xml import RESPONSE as RESPONSE_TAG
@@ -21,6 +25,8 @@ from auditor.labelstudio.redact import Redactor
 from auditor.types import PII_LEAKAGE, AuditItem, AuditRecord, Verdict
 
 NONE_TEXT = "(none)"
+CONSENSUS = "consensus"
+CONSENSUS_VERSION = "auditor consensus (all judges)"
 
 
 def check_spans(item: AuditItem, record: AuditRecord) -> None:
@@ -40,7 +46,37 @@ def build_task(entry: QueueEntry, redactor: Redactor) -> dict[str, Any]:
     item, record = entry.item, entry.record
     response = redactor.response(item.response)
     predictions = [p for v in record.verdicts if (p := prediction(v, response)) is not None]
+    if (merged := consensus_prediction(record, response)) is not None:
+        predictions.insert(0, merged)
     return {"data": task_data(entry, redactor, response), "predictions": predictions}
+
+
+def consensus_prediction(record: AuditRecord, response: str) -> dict[str, Any] | None:
+    """Every control pre-filled from the judges' consensus; None when nothing was scored."""
+    result: list[dict[str, Any]] = []
+    # Records written by `auditor run` carry their consensus; others get it computed here.
+    for c in record.consensus or consensus(record.verdicts, max_score_spread=1.0):
+        if c.criterion in RATING_CONTROLS and (rating := as_rating(c.score)) is not None:
+            result.append(_result(f"{CONSENSUS}-{c.criterion}", c.criterion, "rating", {"rating": rating}))
+        if c.criterion == PII_LEAKAGE and c.label in (LEAK, NO_LEAK):
+            value = {"choices": [c.label]}
+            result.append(_result(f"{CONSENSUS}-leak", PII_CHOICE, "choices", value))
+    seen: set[tuple[int, int, str]] = set()
+    for v in record.verdicts:
+        if v.scored and v.criterion == PII_LEAKAGE:
+            for region in verdict_results(v, response):
+                value = region["value"]
+                key = (value.get("start", -1), value.get("end", -1), str(value.get("labels")))
+                if region["from_name"] == PII_SPANS and key not in seen:
+                    seen.add(key)
+                    result.append({**region, "id": f"{CONSENSUS}-pii-{len(seen)}"})
+    if not result:
+        return None
+    out: dict[str, Any] = {"model_version": CONSENSUS_VERSION, "result": result}
+    confidences = [v.confidence for v in record.verdicts if v.scored and v.confidence is not None]
+    if confidences:
+        out["score"] = min(confidences)  # as sure as the least sure judge
+    return out
 
 
 def task_data(entry: QueueEntry, redactor: Redactor, response: str) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Simulated annotators: what Label Studio's "JSON" export looks like after people worked.
 
-Each annotator starts from the judges' predictions (as with "use predictions to
-pre-label") and submits them, some after edits.
+Each annotator starts from the "auditor consensus" prediction (as with "use predictions
+to pre-label" and that model version selected) and submits it, some after edits.
 """
 
 from __future__ import annotations
@@ -11,14 +11,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+from auditor.labelstudio.tasks import CONSENSUS_VERSION
+
 ANA = {"id": 1, "first_name": "Ana", "last_name": "Ruiz", "email": "ana@audit.example"}
 BEN = 2  # older exports give only the user id
 CY = {"id": 3, "first_name": "Cy", "last_name": "", "email": "cy@audit.example"}
 
 
 def prefilled(task: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every prediction's results merged, as an annotator who accepts all of them submits."""
-    return [copy.deepcopy(r) for p in task["predictions"] for r in p["result"]]
+    """The consensus prediction's results, as an annotator who accepts the pre-labels submits."""
+    (consensus,) = [p for p in task["predictions"] if p["model_version"] == CONSENSUS_VERSION]
+    return copy.deepcopy(consensus["result"])
 
 
 def ls_export(tasks: list[dict[str, Any]], annotators: list[Any]) -> list[dict[str, Any]]:

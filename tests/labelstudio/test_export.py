@@ -13,6 +13,7 @@ import pytest
 from auditor.errors import UserError
 from auditor.labelstudio import export_run
 from auditor.labelstudio.config_xml import PII_ENTITY_TYPES
+from auditor.labelstudio.tasks import CONSENSUS_VERSION
 from auditor.types import AuditRecord
 from tests.labelstudio.runs import Case, accuracy, pii, relevance, seller_cases, span, write_run
 from tests.labelstudio.sdk import control_labels, interface, task_errors
@@ -35,7 +36,9 @@ def task_of(tasks: list[dict[str, Any]], item_id: str) -> dict[str, Any]:
 
 
 def results(task: dict[str, Any], control: str) -> list[dict[str, Any]]:
-    return [r for p in task["predictions"] for r in p["result"] if r["from_name"] == control]
+    """The judges' own predictions for a control (the consensus prediction left out)."""
+    judges = [p for p in task["predictions"] if p["model_version"] != CONSENSUS_VERSION]
+    return [r for p in judges for r in p["result"] if r["from_name"] == control]
 
 
 def test_tasks_and_config_pass_label_studio_sdk_validation(run_dir: Path, tmp_path: Path) -> None:
@@ -72,6 +75,7 @@ def test_predictions_carry_each_judges_verdict_version_and_confidence(run_dir: P
     tasks = load_tasks(tmp_path / "out")
     email = task_of(tasks, "leak-email")
     assert [(p["model_version"], p["score"]) for p in email["predictions"]] == [
+        ("auditor consensus (all judges)", 0.8),
         ("accuracy_llm; backend=llm; model=gpt-4o-mini; prompt=accuracy-v3; rubric=accuracy-rubric-v2", 0.8),
         ("relevance_baseline; backend=baseline", 0.9),
         ("pii; backend=presidio", 0.9),
@@ -179,3 +183,19 @@ def test_an_unknown_format_is_an_error(run_dir: Path, tmp_path: Path) -> None:
 def test_the_config_offers_every_type_the_pii_judge_reports() -> None:
     severity = pytest.importorskip("auditor.pii.severity")
     assert set(PII_ENTITY_TYPES) == set(severity.PERSONAL_ENTITIES)
+
+
+def test_the_consensus_prediction_prefills_every_control_at_once(run_dir: Path, tmp_path: Path) -> None:
+    export_run(run_dir, tmp_path / "out", "labelstudio", include_all=True)
+    email = task_of(load_tasks(tmp_path / "out"), "leak-email")
+    consensus = email["predictions"][0]
+    assert consensus["model_version"] == CONSENSUS_VERSION
+    by_control: dict[str, list[Any]] = {}
+    for r in consensus["result"]:
+        by_control.setdefault(r["from_name"], []).append(r["value"])
+    # one value per control, from every judge: the rating each judge gave, the leak, its spans
+    assert by_control["accuracy"] == [{"rating": 2}]
+    assert by_control["relevance"] == [results(email, "relevance")[0]["value"]]
+    assert by_control["pii_leakage"] == [{"choices": ["leak"]}]
+    assert [v["text"] for v in by_control["pii_spans"]] == ["jane.doe@example.com", "+1 415 555 0100"]
+    assert len({r["id"] for r in consensus["result"]}) == len(consensus["result"])
