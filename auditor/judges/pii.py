@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from auditor.errors import ModelBehaviorError, UserError
-from auditor.pii.adjudication import Adjudicator, check_decisions, is_ambiguous
+from auditor.pii.adjudication import Adjudication, Adjudicator, check_decisions, is_ambiguous
 from auditor.pii.batcher import MicroBatcher
 from auditor.pii.engine import PIIEngine, get_engine
 from auditor.pii.provenance import ItemSources, Source
@@ -88,13 +88,15 @@ class PIIJudge:
         ]
         for f in candidates:
             f.leak = f.span.score >= self.min_score
-        adjudicated, failure = await self._adjudicate(item, candidates)
+        adjudicated, failure, usage = await self._adjudicate(item, candidates)
         provenance = Provenance(
             backend="ensemble" if adjudicated else "presidio",
             rubric_version=RUBRIC_VERSION,
             confidence_method="heuristic",
             latency_ms=round((time.perf_counter() - started) * 1000, 3),
         )
+        if usage is not None:  # the adjudicator's model call: its model, prompt, tokens and cost
+            provenance = provenance.model_copy(update=_usage_fields(usage))
         if failure is not None and not any(f.leak for f in candidates):
             # The outcome hangs on the spans the adjudicator could not decide.
             return Verdict.unscored(
@@ -129,22 +131,23 @@ class PIIJudge:
 
     async def _adjudicate(
         self, item: AuditItem, candidates: list[_Finding]
-    ) -> tuple[bool, ModelBehaviorError | None]:
-        """Let the adjudicator decide the ambiguous candidates; (anything decided, failure)."""
+    ) -> tuple[bool, ModelBehaviorError | None, Provenance | None]:
+        """Let the adjudicator decide the ambiguous candidates; (anything decided, failure, usage)."""
         ambiguous = [f for f in candidates if is_ambiguous(f.span, f.checksum)]
         if self.adjudicate is None or not ambiguous:
-            return False, None
+            return False, None, None
         for f in ambiguous:
             f.leak, f.adjudication = False, "failed"  # until the adjudicator decides
         try:
-            decisions = check_decisions(
-                await self.adjudicate(item, [f.span for f in ambiguous]), len(ambiguous)
-            )
+            answer = await self.adjudicate(item, [f.span for f in ambiguous])
+            usage = answer.provenance if isinstance(answer, Adjudication) else None
+            listed = answer.decisions if isinstance(answer, Adjudication) else answer
+            decisions = check_decisions(listed, len(ambiguous))
         except ModelBehaviorError as exc:
-            return False, exc
+            return False, exc, None
         for i, f in enumerate(ambiguous):
             f.leak, f.adjudication, f.reason = decisions[i].leak, "decided", decisions[i].reason
-        return True, None
+        return True, None, usage
 
     def _verdict(
         self,
@@ -219,3 +222,11 @@ def _reasoning(
     if failure is not None:
         parts.append(f"Adjudication failed ({failure}); decided on unambiguous spans only.")
     return " ".join(parts)
+
+
+_USAGE_FIELDS: tuple[str, ...] = ("model", "prompt_version", "prompt_tokens", "completion_tokens")
+_USAGE_FIELDS += ("cost_usd", "cached", "replayed", "reasks", "request_hash")
+
+
+def _usage_fields(usage: Provenance) -> dict[str, object]:
+    return {name: getattr(usage, name) for name in _USAGE_FIELDS}

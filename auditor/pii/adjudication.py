@@ -15,11 +15,12 @@ raises `ModelBehaviorError` and the judge decides what it can without it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from pydantic import Field
 
 from auditor.errors import ModelBehaviorError
-from auditor.types import AuditItem, PIISpan, StrictModel
+from auditor.types import AuditItem, PIISpan, Provenance, StrictModel
 
 AMBIGUOUS_TYPES = frozenset({"PERSON", "STREET_ADDRESS"})
 CONFIDENT_SCORE = 0.8
@@ -33,7 +34,16 @@ class SpanDecision(StrictModel):
     reason: str = ""
 
 
-Adjudicator = Callable[[AuditItem, list[PIISpan]], Awaitable[list[SpanDecision]]]
+@dataclass(frozen=True)
+class Adjudication:
+    """Decisions with what producing them cost, for the PII verdict's provenance."""
+
+    decisions: list[SpanDecision]
+    provenance: Provenance | None = None
+
+
+# A plain list of decisions will do for an adjudicator that costs nothing worth recording.
+Adjudicator = Callable[[AuditItem, list[PIISpan]], Awaitable[list[SpanDecision] | Adjudication]]
 
 
 def is_ambiguous(span: PIISpan, checksum: bool) -> bool:

@@ -109,6 +109,9 @@ def test_a_live_run_gives_every_verdict_reasoning_evidence_confidence_and_proven
     assert by_item["ss-010"]["relevance_llm"]["score"] == 2  # answered in English to a Chinese question
     pii = by_item["ss-014"]["pii"]
     assert pii["label"] == "leak" and pii["provenance"]["backend"] == "ensemble"
+    # the adjudicator's call is accounted for on the verdict it decided
+    assert pii["provenance"]["model"] == "gpt-4o-mini" and pii["provenance"]["prompt_tokens"] > 0
+    assert pii["provenance"]["prompt_version"].startswith("pii_adjudicate@")
     manifest = json.loads((project / "run" / "manifest.json").read_text())
     assert manifest["llm"]["by_purpose"]["adjudicate:pii"]["calls"] == 1
     assert manifest["llm"]["total"]["calls"] == 12

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, create_model, model_validator
 
 from auditor.errors import ModelBehaviorError, UserError
 from auditor.judges.llm.fencing import fence
-from auditor.pii.adjudication import SpanDecision
+from auditor.pii.adjudication import Adjudication, SpanDecision
 from auditor.templates import PromptTemplate, Rubric
 from auditor.types import AuditItem, PIISpan
 
@@ -110,7 +110,7 @@ class LLMAdjudicator:
         }
         return [self.prompt.render(**self._fixed, **values)]
 
-    async def __call__(self, item: AuditItem, spans: list[PIISpan]) -> list[SpanDecision]:
+    async def __call__(self, item: AuditItem, spans: list[PIISpan]) -> Adjudication:
         """One decision per span, by its index in `spans`; ModelBehaviorError if the model gave none."""
         if self.gateway is None:
             raise RuntimeError(f"judge '{self.judge}': the adjudicator was built without an LLM gateway")
@@ -120,7 +120,9 @@ class LLMAdjudicator:
         parsed = completion.parsed
         if parsed is None:
             raise ModelBehaviorError(completion.unscored_reason or "no usable reply", raw=completion.raw)
-        return [
+        decisions = [
             SpanDecision(index=c.span_id, leak=c.label not in self.rubric.pass_levels, reason=c.reason)
             for c in parsed.decisions
         ]
+        stamp = {"prompt_version": self.prompt.full_version}
+        return Adjudication(decisions, completion.provenance.model_copy(update=stamp))
