@@ -37,7 +37,7 @@ from auditor.llm.request import (
     normalize_messages,
     request_hash,
 )
-from auditor.llm.retry import with_retries
+from auditor.llm.retry import RetryLog, with_retries
 from auditor.llm.settings import LLMSettings
 from auditor.llm.structured import OutputInvalid, parse_output, reask_turns
 from auditor.llm.tokens import cost_usd, count_request
@@ -99,6 +99,7 @@ class Gateway:
         self._budget = Budget(max_cost_usd)
         self._usage: dict[str, PurposeUsage] = {}
         self._completion_tokens_seen: dict[str, tuple[int, int]] = {}
+        self._retry_log = RetryLog()
         self._limiter = AdaptiveLimiter(
             settings.max_in_flight, settings.requests_per_minute, settings.tokens_per_minute
         )
@@ -336,6 +337,7 @@ class Gateway:
                 self.settings,
                 what=f"{endpoint.display_url} (model '{self.settings.model}')",
                 on_retry=count_retry,
+                retry_log=self._retry_log,
             )
             actual = cost_usd(self._price, *_tokens(completion))
         finally:

@@ -9,6 +9,7 @@ declared unusable (EndpointError) rather than failing items one by one for hours
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from email.utils import parsedate_to_datetime
@@ -73,25 +74,52 @@ class _BackoffOrRetryAfter(wait_base):
         return wait
 
 
+class RetryLog:
+    """One retry warning per interval; the rest go to INFO (shown with -v). One per gateway.
+
+    With 32 requests in flight, an endpoint that is down would otherwise print 32
+    warnings per backoff step: a wall of text that hides the one line that matters.
+    """
+
+    def __init__(self, interval_s: float = 10.0) -> None:
+        self.interval_s = interval_s
+        self._last = -math.inf
+        self._quieted = 0
+
+    def level(self) -> tuple[int, int]:
+        now = time.monotonic()
+        if now - self._last >= self.interval_s:
+            quieted, self._last, self._quieted = self._quieted, now, 0
+            return logging.WARNING, quieted
+        self._quieted += 1
+        return logging.INFO, 0
+
+
 async def with_retries(
     attempt: Callable[[], Awaitable[R]],
     settings: LLMSettings,
     *,
     what: str,
     on_retry: Callable[[], None] = lambda: None,
+    retry_log: RetryLog | None = None,
 ) -> R:
     """Run `attempt` until it succeeds, retrying transient failures; EndpointError when the bound is hit."""
     started = time.monotonic()
+    retry_log = retry_log or RetryLog()
 
     def before_sleep(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
         on_retry()
-        log.warning(
-            "%s: attempt %d failed (%s); retrying in %.2fs",
+        level, quieted = retry_log.level()
+        more = f" ({quieted} more retries since the last such warning)" if quieted else ""
+        log.log(
+            level,
+            "%s: attempt %d failed (%s); retrying in %.2fs%s",
             what,
             state.attempt_number,
             exc,
             state.upcoming_sleep,
+            more,
         )
 
     retrying = AsyncRetrying(

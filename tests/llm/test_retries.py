@@ -197,3 +197,18 @@ async def test_a_retry_after_beyond_the_time_bound_gives_up_at_once(
         with pytest.raises(EndpointError, match=r"Retry-After 600s"):
             await gateway.complete(ask("item-1"), Score)
     assert time.perf_counter() - started < 1.0
+
+
+async def test_an_outage_prints_one_retry_warning_not_one_per_request(
+    fake_openai: FakeOpenAI, settings: LLMSettings, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_openai.respond_with(lambda request: score_json(4))
+    fake_openai.fail_next(*[Fault.server_error(503)] * 20)  # the first 20 requests fail once each
+    markers = [f"item-{i:02d}" for i in range(20)]
+    with caplog.at_level(logging.INFO, logger="auditor.llm"):
+        async with Gateway(settings.model_copy(update={"max_in_flight": 20})) as gateway:
+            results = await asyncio.gather(*(gateway.complete(ask(m), Score) for m in markers))
+    assert all(r.parsed is not None for r in results)
+    retries = [r for r in caplog.records if "retrying in" in r.getMessage()]
+    assert gateway.usage["judge"].retries == len(retries) >= 20
+    assert len([r for r in retries if r.levelno == logging.WARNING]) == 1  # the rest at INFO (-v)
