@@ -63,7 +63,7 @@ def _records(path: Path, model: type[M]) -> Iterator[tuple[int, M | BadLine]]:
         raise UserError(f"{path}: unsupported input format '{suffix}' (use .jsonl or .csv)")
     if not path.is_file():
         raise UserError(f"{path}: input file not found")
-    raw = _jsonl_objects(path) if suffix == ".jsonl" else _csv_objects(path)
+    raw = jsonl_objects(path) if suffix == ".jsonl" else _csv_objects(path)
     for line_no, obj in raw:
         if isinstance(obj, BadLine):
             yield line_no, obj
@@ -71,10 +71,11 @@ def _records(path: Path, model: type[M]) -> Iterator[tuple[int, M | BadLine]]:
         try:
             yield line_no, model.model_validate(obj)
         except ValidationError as exc:
-            yield line_no, BadLine(_first_problem(path, line_no, exc, model))
+            yield line_no, BadLine(validation_problem(path, line_no, exc, model))
 
 
-def _jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadLine]]:
+def jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadLine]]:
+    """(line number, JSON object) per non-blank line; a line that is not one is a BadLine."""
     with path.open("rb") as handle:
         for line_no, raw in enumerate(handle, start=1):
             if not raw.strip():
@@ -139,7 +140,7 @@ def _csv_row(path: Path, line_no: int, header: list[str], row: list[str]) -> dic
     return obj
 
 
-def _first_problem(path: Path, line_no: int, exc: ValidationError, model: type[BaseModel]) -> InputError:
+def validation_problem(path: Path, line_no: int, exc: ValidationError, model: type[BaseModel]) -> InputError:
     """The most telling problem of a line: an unknown key first (it is usually a typo)."""
     errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
     err = errors[0]

@@ -30,7 +30,6 @@ score that is not a finite number are bad lines.
 from __future__ import annotations
 
 import csv
-import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,6 +39,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from auditor.errors import InputError, UserError
+from auditor.io import BadLine, jsonl_objects, validation_problem
 from auditor.types import AuditRecord, HumanLabel, StrictModel
 
 M = TypeVar("M", bound=BaseModel)
@@ -223,21 +223,10 @@ def _read_models(path: Path, model: type[M]) -> Iterator[tuple[int, M]]:
 
 
 def _json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open("rb") as handle:
-        for line_no, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                raise InputError(path, line_no, None, f"not valid UTF-8 (byte {exc.start})") from None
-            except json.JSONDecodeError as exc:
-                raise InputError(
-                    path, line_no, None, f"not valid JSON: {exc.msg} at column {exc.colno}"
-                ) from None
-            if not isinstance(obj, dict):
-                raise InputError(path, line_no, None, f"expected a JSON object, got {type(obj).__name__}")
-            yield line_no, obj
+    for line_no, obj in jsonl_objects(path):
+        if isinstance(obj, BadLine):
+            raise obj.error
+        yield line_no, obj
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -263,15 +252,7 @@ def _validate(model: type[M], obj: dict[str, Any], path: Path, line_no: int) -> 
     try:
         return model.model_validate(obj)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"]) or None
-        if err["type"] == "extra_forbidden":
-            message = "unknown field"
-        elif err["type"] == "missing":
-            message = "required field is missing"
-        else:
-            message = err["msg"]
-        raise InputError(path, line_no, loc, message) from None
+        raise validation_problem(path, line_no, exc, model) from None
 
 
 def _check_finite(score: float | None, path: Path, line_no: int) -> None:

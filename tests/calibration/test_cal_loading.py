@@ -140,7 +140,7 @@ def test_csv_labels_errors_point_at_the_row(tmp_path: Path) -> None:
     path.write_text("item_id,annotator,criterion,scroe\na,ann_a,accuracy,4\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         load_human_labels(path)
-    assert (caught.value.field, caught.value.message) == ("scroe", "unknown field")
+    assert (caught.value.field, caught.value.message) == ("scroe", "unknown field (did you mean 'score'?)")
 
 
 def test_a_second_label_by_the_same_annotator_is_an_error(tmp_path: Path) -> None:
