@@ -75,16 +75,12 @@ async def run_audit(
         result = await batch.run()
         if gateway is not None:
             result.manifest["llm"] = {
-                "model": gateway_model(config),
+                "model": gateway.settings.model,
                 "total": gateway.total_usage().model_dump(),
                 "by_purpose": {p: u.model_dump() for p, u in gateway.usage.items()},
             }
             rundir.write_manifest(result.manifest)
         return result
-
-
-def gateway_model(config: AuditConfig) -> str | None:
-    return config.llm.model if config.llm else None
 
 
 @contextlib.asynccontextmanager

@@ -40,7 +40,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from auditor.errors import InputError, UserError
 from auditor.io import BadLine, jsonl_objects, validation_problem
-from auditor.types import AuditRecord, HumanLabel, StrictModel
+from auditor.types import AuditRecord, HumanLabel, StrictModel, Verdict
 
 M = TypeVar("M", bound=BaseModel)
 RECORDS = "records.jsonl"
@@ -93,6 +93,11 @@ class JudgeVerdict:
     passed: bool | None = None
     unscored_reason: str | None = None
 
+    @classmethod
+    def of(cls, item_id: str, v: Verdict | ExternalVerdict) -> JudgeVerdict:
+        """From a run's verdict or another tool's: the fields the two have in common."""
+        return cls(item_id, v.criterion, v.judge, v.score, v.label, v.confidence, v.passed, v.unscored_reason)
+
 
 @dataclass
 class VerdictSet:
@@ -121,34 +126,11 @@ def load_verdicts(path: Path) -> VerdictSet:
         if "verdicts" in obj:
             record = _validate(AuditRecord, obj, source, line_no)
             item_id, metadata = record.item_id, record.metadata
-            verdicts = [
-                JudgeVerdict(
-                    record.item_id,
-                    v.criterion,
-                    v.judge,
-                    v.score,
-                    v.label,
-                    v.confidence,
-                    v.passed,
-                    v.unscored_reason,
-                )
-                for v in record.verdicts
-            ]
+            verdicts = [JudgeVerdict.of(record.item_id, v) for v in record.verdicts]
         else:
             ext = _validate(ExternalVerdict, obj, source, line_no)
             item_id, metadata = ext.item_id, ext.metadata
-            verdicts = [
-                JudgeVerdict(
-                    ext.item_id,
-                    ext.criterion,
-                    ext.judge,
-                    ext.score,
-                    ext.label,
-                    ext.confidence,
-                    ext.passed,
-                    ext.unscored_reason,
-                )
-            ]
+            verdicts = [JudgeVerdict.of(ext.item_id, ext)]
         for v in verdicts:
             _check_finite(v.score, source, line_no)
             key = (v.item_id, v.criterion, v.judge)

@@ -17,9 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditor.errors import UserError
+from auditor.pii.severity import RANK
 from auditor.types import AuditItem, AuditRecord
-
-SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ def lowest_confidence(record: AuditRecord) -> float:
 def worst_new_pii(record: AuditRecord) -> int:
     """Severity rank (4 = critical) of the worst PII span the response added; 0 when none."""
     return max(
-        (SEVERITY_RANK[s.severity] for v in record.verdicts for s in v.pii_spans if s.source == "new"),
+        (RANK[s.severity] + 1 for v in record.verdicts for s in v.pii_spans if s.source == "new"),
         default=0,
     )
 
