@@ -1,8 +1,11 @@
 """The batch runner: stream items through the graph with bounded concurrency.
 
-Memory stays flat: items are read lazily and a fixed pool of workers pulls from the
-stream. Each finished record is appended to `records.jsonl` at once, so a crash or a
-Ctrl-C loses nothing that was finished, and `--resume` judges only what is missing.
+Memory stays flat: items are read lazily and a fixed pool of workers, one task group,
+pulls from the stream. Each finished record is appended to `records.jsonl` at once, so a
+crash or a Ctrl-C loses nothing that was finished, and `--resume` judges only what is
+missing. An error that stops the run (a wrong key, an endpoint gone) cancels the other
+workers: their items are absent, never half written. Ctrl-C and a reached budget stop
+taking new items and let the ones in flight finish.
 """
 
 from __future__ import annotations
@@ -137,7 +140,7 @@ class _Batch:
         source = read_items(self.options.input)
         try:
             with _stop_on_signals(self), progress:
-                await asyncio.gather(*(self.worker(source, progress) for _ in range(self.config.concurrency)))
+                await self._work(source, progress)
         except UserError as exc:
             self.halt("failed", str(exc))
             self._finish(time.perf_counter() - t0)
@@ -145,6 +148,22 @@ class _Batch:
         finally:
             self.rundir.close()
         return self._finish(time.perf_counter() - t0)
+
+    async def _work(self, source: Iterator[AuditItem | BadLine], progress: Progress) -> None:
+        """The workers as one task group: the first error cancels the others and waits for them.
+
+        A cancelled worker is inside `_judge_item` (records are written without an await),
+        so its item is absent, never half written, and the run directory is closed only
+        after every worker has stopped.
+        """
+        try:
+            async with asyncio.TaskGroup() as group:
+                for _ in range(self.config.concurrency):
+                    group.create_task(self.worker(source, progress))
+        except BaseExceptionGroup as group_error:
+            # Workers raise only what stops the run; show the user's error before any other.
+            errors = group_error.exceptions
+            raise next((e for e in errors if isinstance(e, UserError)), errors[0]) from None
 
     async def worker(self, source: Iterator[AuditItem | BadLine], progress: Progress) -> None:
         for entry in _until(self.stop, source):
