@@ -1,6 +1,8 @@
 """Routing: does an item need a human, and why.
 
-An item is auto-accepted only when every judge produced a verdict, no verdict fails
+An item is auto-accepted only when every criterion the run judges has a verdict (an
+accuracy judge without a reference or context gives none: `not_judged:accuracy`), every
+judge that ran produced a score, no verdict fails
 (unless failures may be auto-labelled), the judges of each criterion agree, every
 verdict is at least as confident as its threshold (from config, or from the file that
 `auditor calibrate` writes), no PII was found, and the response does not try to steer
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,11 +49,24 @@ class RoutingPolicy:
 
 
 def decide(
-    item: AuditItem, verdicts: list[Verdict], consensus: list[Consensus], policy: RoutingPolicy
+    item: AuditItem,
+    verdicts: list[Verdict],
+    consensus: list[Consensus],
+    policy: RoutingPolicy,
+    *,
+    criteria: Sequence[str],
 ) -> Route:
-    """Auto-accept or human review, with every reason and a priority for the queue."""
+    """Auto-accept or human review, with every reason and a priority for the queue.
+
+    `criteria` are those the run's judges decide; one without a verdict is `not_judged`.
+    """
     reasons: list[str] = []
     priority = 0.0
+    judged = {v.criterion for v in verdicts}
+    for criterion in dict.fromkeys(criteria):
+        if criterion not in judged:
+            reasons.append(f"not_judged:{criterion}")
+            priority = max(priority, 0.5)
     for v in verdicts:
         if not v.scored:
             reasons.append(f"unscored:{v.judge}")

@@ -32,8 +32,13 @@ async def test_a_crashing_judge_gives_an_unscored_verdict_not_a_dead_batch() -> 
     assert "unscored:j" in out["route"].reasons
 
 
-async def test_an_item_no_judge_applies_to_still_gets_a_route() -> None:
+async def test_an_item_no_judge_applies_to_goes_to_review_as_not_judged() -> None:
     graph = build_graph([ScriptedJudge("acc", "accuracy", needs_reference=True)])
     out = await graph.ainvoke({"item": AuditItem(id="x", prompt="q", response="r")}, context=CTX)
     assert out["verdicts_sorted"] == []
-    assert out["route"].decision == "auto_accept"
+    assert out["route"].decision == "human_review"
+    assert out["route"].reasons == ["not_judged:accuracy"]
+    judged = await graph.ainvoke(
+        {"item": AuditItem(id="y", prompt="q", response="r", reference="r")}, context=CTX
+    )
+    assert judged["route"].decision == "auto_accept"

@@ -20,7 +20,8 @@ def v(judge: str, criterion: str, score: float | None = None, **kw: object) -> V
 
 def route(verdicts: list[Verdict], policy: RoutingPolicy | None = None, item: AuditItem = ITEM):  # type: ignore[no-untyped-def]
     policy = policy or RoutingPolicy()
-    return decide(item, verdicts, consensus(verdicts, policy.max_score_spread), policy)
+    criteria = [v.criterion for v in verdicts]
+    return decide(item, verdicts, consensus(verdicts, policy.max_score_spread), policy, criteria=criteria)
 
 
 def test_confident_passing_agreeing_judges_are_auto_accepted() -> None:
@@ -89,3 +90,13 @@ def test_bad_thresholds_file_is_a_user_error(tmp_path: Path) -> None:
     path.write_text(json.dumps({"criteria": {"accuracy": {"min_confidence": 7}}}))
     with pytest.raises(UserError, match=r"criteria\.accuracy\.min_confidence"):
         RoutingPolicy.from_config(RoutingConfig(thresholds_file=str(path)))
+
+
+def test_a_criterion_no_judge_looked_at_sends_the_item_to_review() -> None:
+    # An accuracy judge gives no verdict without a reference or a context.
+    verdicts = [v("rel", "relevance", 5, confidence=0.9)]
+    r = decide(ITEM, verdicts, consensus(verdicts, 1.0), RoutingPolicy(), criteria=["accuracy", "relevance"])
+    assert (r.decision, r.reasons) == ("human_review", ["not_judged:accuracy"])
+    unscored = [Verdict.unscored("acc", "accuracy", "timeout", P), *verdicts]
+    r = decide(ITEM, unscored, [], RoutingPolicy(), criteria=["accuracy", "relevance"])
+    assert r.reasons == ["unscored:acc"]  # a verdict, if unscored: already a reason of its own

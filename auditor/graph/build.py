@@ -13,7 +13,7 @@ from typing import Any
 
 from langgraph.graph import END, START, StateGraph
 
-from auditor.graph.nodes import make_aggregate, make_judge_node, make_prepare, route
+from auditor.graph.nodes import make_aggregate, make_judge_node, make_prepare, make_route
 from auditor.graph.state import ItemState, RunContext
 from auditor.judges.base import Judge
 
@@ -37,7 +37,7 @@ def build_graph(judges: Sequence[Judge]) -> Any:
         graph.add_edge(PREPARE, judge.name)
         graph.add_edge(judge.name, AGGREGATE)
     graph.add_node(AGGREGATE, make_aggregate(judges))
-    graph.add_node(ROUTE, route)
+    graph.add_node(ROUTE, make_route(judges))
 
     graph.add_edge(START, PREPARE)
     if not judges:

@@ -79,7 +79,13 @@ def make_aggregate(judges: list[Judge]) -> ContextNode:
     return aggregate
 
 
-async def route(state: ItemState, runtime: Runtime[RunContext]) -> dict[str, Any]:
-    """Auto-accept or human review, with the reasons."""
-    decision = decide(state["item"], state["verdicts_sorted"], state["consensus"], runtime.context.routing)
-    return {"route": decision}
+def make_route(judges: list[Judge]) -> ContextNode:
+    """Auto-accept or human review, with the reasons; every judged criterion must have a verdict."""
+    criteria = [j.criterion for j in judges]
+
+    async def route(state: ItemState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        item, verdicts = state["item"], state["verdicts_sorted"]
+        policy = runtime.context.routing
+        return {"route": decide(item, verdicts, state["consensus"], policy, criteria=criteria)}
+
+    return route

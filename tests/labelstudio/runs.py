@@ -87,7 +87,7 @@ class Case:
 
     def record(self) -> AuditRecord:
         item = AuditItem.model_validate(self.item)
-        route = decide(item, self.verdicts, [], POLICY)
+        route = decide(item, self.verdicts, [], POLICY, criteria=[v.criterion for v in self.verdicts])
         return AuditRecord(item_id=item.id, verdicts=self.verdicts, route=route)
 
 
