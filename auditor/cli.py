@@ -20,6 +20,7 @@ from auditor.errors import UserError
 
 if TYPE_CHECKING:
     from auditor.llm import LLMSettings
+    from auditor.manifest import LLMUsage
     from auditor.report import ReportResult
 
 EXIT_OK, EXIT_FAILURES, EXIT_USER_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -49,6 +50,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         input=Path(config.input),
         out=Path(config.out),
         resume=args.resume,
+        force=args.force,
         overwrite=args.overwrite,
         progress=not args.no_progress,
         config_path=Path(args.config),
@@ -65,8 +67,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             skipped_done=result.skipped_done,
         )
     )
-    if "llm" in result.manifest:
-        print(_llm_line(result.manifest["llm"]))
+    if result.manifest.llm is not None:
+        print(_llm_line(result.manifest.llm))
     if config.report and result.status == "complete":
         from auditor.report import write_report
 
@@ -86,14 +88,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_FAILURES if result.stats.bad_lines else EXIT_OK
 
 
-def _llm_line(llm: dict[str, Any]) -> str:
+def _llm_line(llm: LLMUsage) -> str:
     """What the gateway did over the whole run, every purpose (judges, PII adjudication) included."""
-    t = llm["total"]
+    t = llm.total
     return (
-        f"  LLM ({llm['model']}): {t['calls']} calls, {t['requests']} requests, "
-        f"{t['cache_hits']} cache hits, {t['replayed']} replayed, {t['retries']} retries; "
-        f"spent {t['prompt_tokens']:,} + "
-        f"{t['completion_tokens']:,} tokens, ${t['cost_usd']:.4f}"
+        f"  LLM ({llm.model}): {t.calls} calls, {t.requests} requests, "
+        f"{t.cache_hits} cache hits, {t.replayed} replayed, {t.retries} retries; "
+        f"spent {t.prompt_tokens:,} + {t.completion_tokens:,} tokens, ${t.cost_usd:.4f}"
     )
 
 
@@ -120,6 +121,11 @@ def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--concurrency", type=int, help="items (and requests) in flight at once")
     p.add_argument("--fail-fast", action="store_true", help="stop at the first bad input line")
     p.add_argument("--resume", action="store_true", help="finish an interrupted run in --out")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="with --resume: resume although the input, judges, a prompt, rubric or model changed",
+    )
     p.add_argument("--overwrite", action="store_true", help="replace an earlier run in --out")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--dry-run", action="store_true", help="estimate LLM calls, tokens and cost; call nothing")

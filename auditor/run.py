@@ -15,24 +15,26 @@ import contextlib
 import signal
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from auditor import __version__
-from auditor.config import AuditConfig
+from auditor.config import AuditConfig, JudgeConfig
 from auditor.errors import UserError
 from auditor.graph.build import build_graph
 from auditor.graph.state import RunContext
 from auditor.io import BadLine, count_lines, file_sha256, read_items
 from auditor.judges.base import Judge
-from auditor.judges.registry import build_judges, needs_llm
+from auditor.judges.registry import build_judges, calls_model, needs_llm
 from auditor.llm.errors import BudgetExceeded
+from auditor.manifest import InputFile, JudgeEntry, LLMUsage, Manifest, Resume, Status, resume_changes
 from auditor.progress import Progress
 from auditor.routing import RoutingPolicy
-from auditor.rundir import RunDir, finished_ids, read_records
+from auditor.rundir import RunDir, read_records, trim_to_whole_records
 from auditor.summary import RunStats
+from auditor.templates import load_prompt, load_rubric
 from auditor.types import AuditItem, AuditRecord
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ class RunOptions:
     input: Path
     out: Path
     resume: bool = False
+    force: bool = False  # with resume: accept a changed input, judges, prompt, rubric or model
     overwrite: bool = False
     progress: bool = True
     config_path: Path | None = None
@@ -54,12 +57,12 @@ class RunOptions:
 @dataclass
 class RunResult:
     out: Path
-    status: str  # "complete" | "interrupted" | "budget" | "failed"
+    status: Status
     stats: RunStats
     elapsed_s: float
+    manifest: Manifest
     skipped_done: int = 0
     stop_reason: str | None = None
-    manifest: dict[str, Any] = field(default_factory=dict)
 
 
 async def run_audit(
@@ -77,11 +80,9 @@ async def run_audit(
         batch = _Batch(config, options, rundir, judges)
         result = await batch.run()
         if gateway is not None:
-            result.manifest["llm"] = {
-                "model": gateway.settings.model,
-                "total": gateway.total_usage().model_dump(),
-                "by_purpose": {p: u.model_dump() for p, u in gateway.usage.items()},
-            }
+            result.manifest.llm = LLMUsage(
+                model=gateway.settings.model, total=gateway.total_usage(), by_purpose=gateway.usage
+            )
             rundir.write_manifest(result.manifest)
         return result
 
@@ -114,13 +115,14 @@ class _Batch:
         self.graph = build_graph(judges)
         self.context = RunContext(routing=RoutingPolicy.from_config(config.routing))
         self.stats = RunStats()
-        self.done = finished_ids(rundir.records_path) if options.resume else set()
+        # Checked before anything in the run directory changes: a refused resume leaves it as it was.
+        self.manifest = _start_manifest(config, options, rundir, judges)
+        self.done = trim_to_whole_records(rundir.records_path) if options.resume else set()
         self.stop = asyncio.Event()
         self.stop_reason: list[str] = []
-        self.status = "complete"
-        self.manifest = _manifest(config, options, judge_names=[j.name for j in judges])
+        self.status: Status = "complete"
 
-    def halt(self, status: str, reason: str) -> None:
+    def halt(self, status: Status, reason: str) -> None:
         if not self.stop_reason:
             self.status = status
             self.stop_reason.append(reason)
@@ -131,7 +133,7 @@ class _Batch:
             for record in read_records(self.rundir.records_path):
                 self.stats.add(record)
         t0 = time.perf_counter()
-        self.manifest.update(status="running", started_at=datetime.now(UTC).isoformat())
+        self.manifest.status, self.manifest.started_at = "running", _now()
         self.rundir.write_manifest(self.manifest)
         self.rundir.open(append=self.options.resume)
         progress = Progress(
@@ -188,17 +190,16 @@ class _Batch:
 
     def _finish(self, elapsed: float) -> RunResult:
         new_items = self.stats.items - len(self.done)
-        self.manifest.update(
-            status=self.status,
-            stop_reason=self.stop_reason[0] if self.stop_reason else None,
-            finished_at=datetime.now(UTC).isoformat(),
-            elapsed_s=round(elapsed, 3),
-            items_per_s=round(new_items / elapsed, 2) if elapsed > 0 else None,
-            counts=self.stats.as_dict(),
-            versions=self.stats.versions,
-            bad_lines=self.stats.bad_lines[:200],
+        m = self.manifest
+        m.status, m.stop_reason = self.status, self.stop_reason[0] if self.stop_reason else None
+        m.finished_at, m.elapsed_s = _now(), round(elapsed, 3)
+        m.items_per_s = round(new_items / elapsed, 2) if elapsed > 0 else None
+        m.counts, m.versions, m.bad_lines = (
+            self.stats.as_dict(),
+            self.stats.versions,
+            self.stats.bad_lines[:200],
         )
-        self.rundir.write_manifest(self.manifest)
+        self.rundir.write_manifest(m)
         return RunResult(
             out=self.rundir.path,
             status=self.status,
@@ -245,19 +246,57 @@ def _prepare_rundir(options: RunOptions) -> RunDir:
     return RunDir(options.out)
 
 
-def _manifest(config: AuditConfig, options: RunOptions, judge_names: list[str]) -> dict[str, Any]:
-    return {
-        "auditor_version": __version__,
-        "config_file": str(options.config_path) if options.config_path else None,
-        "config": config.model_dump(mode="json"),
-        "input": {
-            "path": str(options.input),
-            "sha256": file_sha256(options.input),
-            "lines": count_lines(options.input),
-        },
-        "judges": judge_names,
-        "resumed": options.resume,
-    }
+def _start_manifest(
+    config: AuditConfig, options: RunOptions, rundir: RunDir, judges: list[Judge]
+) -> Manifest:
+    """This run's manifest; on resume, the run's own, checked against what is about to run."""
+    now = Manifest(
+        config_file=str(options.config_path) if options.config_path else None,
+        config=config,
+        input=InputFile(
+            path=str(options.input), sha256=file_sha256(options.input), lines=count_lines(options.input)
+        ),
+        judges=[_judge_entry(j, config) for j in judges],
+    )
+    if not (options.resume and rundir.has_manifest):
+        return now
+    before = rundir.read_manifest()
+    changes = resume_changes(before, now)
+    if changes and not options.force:
+        raise UserError(
+            f"{options.out}: cannot resume, changed since the run: {'; '.join(changes)} "
+            "(add --force to resume anyway)"
+        )
+    resume = Resume(at=_now(), input_sha256=now.input.sha256, forced=bool(changes), changed=changes)
+    # The input stays the one the run started with; the judges are those that run from now on.
+    return before.model_copy(
+        update={
+            "auditor_version": __version__,
+            "config_file": now.config_file,
+            "config": config,
+            "judges": now.judges,
+            "resumes": [*before.resumes, resume],
+        }
+    )
+
+
+def _judge_entry(judge: Judge, config: AuditConfig) -> JudgeEntry:
+    """What the manifest keeps of a judge: from its config entry, if it has one."""
+    jc: JudgeConfig | None = next((c for c in config.judges if c.name == judge.name), None)
+    if jc is None:
+        return JudgeEntry(name=judge.name, criterion=judge.criterion)
+    return JudgeEntry(
+        name=judge.name,
+        criterion=judge.criterion,
+        kind=jc.kind,
+        model=config.llm.model if config.llm is not None and calls_model(jc) else None,
+        prompt_version=load_prompt(jc.prompt).full_version if jc.prompt else None,
+        rubric_version=load_rubric(jc.rubric).full_version if jc.rubric else None,
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
 
 
 @contextlib.contextmanager

@@ -3,9 +3,10 @@
 - `records.jsonl`: one `AuditRecord` per line, appended and flushed as each item finishes,
   so a killed run keeps every finished record. On resume a torn last line is cut off
   and that item is judged again.
-- `errors.jsonl`: the input lines that could not be read (file, line, field, message).
-- `manifest.json`: settings, versions, input hash, counts, timings, tokens and cost;
-  replaced atomically (write to a temporary file, then rename).
+- `errors.jsonl`: the input lines that could not be read (file, line, field, message),
+  each once: a resumed run that reads a bad line again does not append it again.
+- `manifest.json`: a `Manifest` (settings, judges, input hash, counts, timings, tokens
+  and cost); replaced atomically (write to a temporary file, then rename).
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
+
+from pydantic import ValidationError
 
 from auditor.errors import UserError
 from auditor.io import BadLine, file_sha256, read_items
+from auditor.manifest import Manifest
 from auditor.types import AuditItem, AuditRecord
 
 RECORDS = "records.jsonl"
@@ -32,6 +36,7 @@ class RunDir:
         path.mkdir(parents=True, exist_ok=True)
         self._records: IO[str] | None = None
         self._errors: IO[str] | None = None
+        self._errors_written: set[str] = set()
 
     @property
     def records_path(self) -> Path:
@@ -39,8 +44,11 @@ class RunDir:
 
     def open(self, *, append: bool) -> None:
         mode = "a" if append else "w"
+        errors = self.path / ERRORS
+        if append and errors.exists():
+            self._errors_written = set(errors.read_text(encoding="utf-8").splitlines())
         self._records = (self.path / RECORDS).open(mode, encoding="utf-8")
-        self._errors = (self.path / ERRORS).open(mode, encoding="utf-8")
+        self._errors = errors.open(mode, encoding="utf-8")
 
     def write_record(self, record: AuditRecord) -> None:
         assert self._records is not None, "RunDir.open() first"
@@ -50,7 +58,11 @@ class RunDir:
 
     def write_error(self, bad: BadLine) -> None:
         assert self._errors is not None, "RunDir.open() first"
-        self._errors.write(json.dumps(bad.as_dict(), ensure_ascii=False) + "\n")
+        line = json.dumps(bad.as_dict(), ensure_ascii=False)
+        if line in self._errors_written:  # a resume reads the same bad lines again
+            return
+        self._errors_written.add(line)
+        self._errors.write(line + "\n")
         self._errors.flush()
 
     def close(self) -> None:
@@ -61,22 +73,30 @@ class RunDir:
                 handle.close()
         self._records = self._errors = None
 
-    def write_manifest(self, manifest: dict[str, Any]) -> None:
+    @property
+    def has_manifest(self) -> bool:
+        return (self.path / MANIFEST).is_file()
+
+    def write_manifest(self, manifest: Manifest) -> None:
         target = self.path / MANIFEST
         tmp = target.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", "utf-8")
+        tmp.write_text(manifest.model_dump_json(indent=2) + "\n", "utf-8")
         tmp.replace(target)
 
-    def read_manifest(self) -> dict[str, Any]:
+    def read_manifest(self) -> Manifest:
+        path = self.path / MANIFEST
         try:
-            data: dict[str, Any] = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+            return Manifest.model_validate_json(path.read_bytes())
         except FileNotFoundError:
             raise UserError(f"{self.path}: not a run directory (no {MANIFEST})") from None
-        return data
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            where = ".".join(str(p) for p in problem["loc"]) or "(top level)"
+            raise UserError(f"{path}: field '{where}': {problem['msg']}") from None
 
 
-def finished_ids(records_path: Path) -> set[str]:
-    """Ids already judged in a run, after cutting off a torn last line.
+def trim_to_whole_records(records_path: Path) -> set[str]:
+    """Cut a torn last line off `records.jsonl` (the file is changed) and return the ids kept.
 
     A run killed mid-write can leave a partial last line. It is removed here so that
     item is judged again and the file stays valid JSONL.
@@ -122,11 +142,13 @@ def read_run_items(run_dir: Path, input_path: Path | None = None) -> dict[str, A
     Records stay lean (no copy of each prompt and response); exports and reports join
     them with the input. A changed input file is an error: its hash no longer matches.
     """
-    manifest = RunDir(run_dir).read_manifest() if input_path is None else {}
-    path = input_path or Path(manifest["input"]["path"])
+    path = input_path
+    expected: str | None = None
+    if path is None:
+        manifest = RunDir(run_dir).read_manifest()
+        path, expected = Path(manifest.input.path), manifest.input_sha256
     if not path.is_file():
         raise UserError(f"{run_dir}: the run's input {path} is gone (pass the items file explicitly)")
-    expected = manifest.get("input", {}).get("sha256")
-    if expected and file_sha256(path) != expected:
+    if expected is not None and file_sha256(path) != expected:
         raise UserError(f"{path}: changed since the run in {run_dir} (its hash differs from the manifest's)")
     return {item.id: item for item in read_items(path) if isinstance(item, AuditItem)}

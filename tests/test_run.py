@@ -6,7 +6,7 @@ import pytest
 from auditor.config import AuditConfig
 from auditor.errors import UserError
 from auditor.run import RunOptions, run_audit
-from auditor.rundir import read_records
+from auditor.rundir import read_records, read_run_items
 from tests.fakes import ScriptedJudge
 
 
@@ -86,3 +86,49 @@ async def test_an_existing_run_is_not_overwritten_by_accident(tmp_path: Path) ->
         await run_audit(AuditConfig(), RunOptions(items, out, progress=False), judges())
     await run_audit(AuditConfig(), RunOptions(items, out, overwrite=True, progress=False), judges())
     assert len(read_records(out)) == 2
+
+
+async def test_resume_writes_each_bad_line_once(tmp_path: Path) -> None:
+    items = write_items(tmp_path / "items.jsonl", 4, {2: "{broken"})
+    out = tmp_path / "run"
+    await run_audit(AuditConfig(), RunOptions(items, out, progress=False), judges())
+    for _ in range(2):
+        await run_audit(AuditConfig(), RunOptions(items, out, resume=True, progress=False), judges())
+    errors = [json.loads(x) for x in (out / "errors.jsonl").read_text().splitlines()]
+    assert [e["line"] for e in errors] == [2]
+
+
+async def test_resume_refuses_a_changed_input_unless_forced_and_keeps_the_first_hash(tmp_path: Path) -> None:
+    items = write_items(tmp_path / "items.jsonl", 4)
+    out = tmp_path / "run"
+    await run_audit(AuditConfig(), RunOptions(items, out, progress=False), judges())
+    first_hash = json.loads((out / "manifest.json").read_text())["input"]["sha256"]
+    write_items(items, 6)  # two more items: another file
+    before = (out / "records.jsonl").read_text()
+    with pytest.raises(UserError) as refused:
+        await run_audit(AuditConfig(), RunOptions(items, out, resume=True, progress=False), judges())
+    message = str(refused.value)
+    assert "\n" not in message and "cannot resume" in message and "input" in message and "sha256" in message
+    assert "--force" in message
+    assert (out / "records.jsonl").read_text() == before  # a refused resume changes nothing
+    assert json.loads((out / "manifest.json").read_text())["input"]["sha256"] == first_hash
+
+    options = RunOptions(items, out, resume=True, force=True, progress=False)
+    result = await run_audit(AuditConfig(), options, judges())
+    assert result.status == "complete" and result.stats.items == 6
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["input"]["sha256"] == first_hash  # what the run started with
+    (resume,) = manifest["resumes"]
+    assert resume["forced"] is True and resume["changed"][0].startswith(f"input {items} sha256")
+    assert resume["input_sha256"] != first_hash
+    # the resumed run can still be read back with its input as it is now
+    assert len(read_run_items(out)) == 6
+
+
+async def test_resume_refuses_other_judges(tmp_path: Path) -> None:
+    items = write_items(tmp_path / "items.jsonl", 4)
+    out = tmp_path / "run"
+    await run_audit(AuditConfig(), RunOptions(items, out, progress=False), judges())
+    other = [judges()[0], ScriptedJudge("tone", "relevance")]
+    with pytest.raises(UserError, match=r"cannot resume, changed since the run: judges \['acc', 'rel'\]"):
+        await run_audit(AuditConfig(), RunOptions(items, out, resume=True, progress=False), other)

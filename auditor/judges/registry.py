@@ -75,9 +75,14 @@ FACTORIES: dict[str, Factory] = {
 }
 
 
+def calls_model(jc: JudgeConfig) -> bool:
+    """Whether this judge calls a model: an `llm.*` judge, or a PII judge that adjudicates."""
+    return jc.kind.startswith(LLM_KINDS_PREFIX) or _adjudicates(jc)
+
+
 def needs_llm(config: AuditConfig) -> bool:
     """Whether any configured judge calls a model (so the run needs a gateway)."""
-    return any(jc.kind.startswith(LLM_KINDS_PREFIX) or _adjudicates(jc) for jc in config.judges)
+    return any(calls_model(jc) for jc in config.judges)
 
 
 def build_judges(config: AuditConfig, gateway: Gateway | None = None) -> list[Judge]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from auditor.errors import UserError
+from auditor.manifest import Manifest
 from auditor.rundir import RunDir, read_records, read_run_items
 from auditor.types import AuditItem, AuditRecord, PIISpan
 
@@ -16,7 +16,7 @@ class RunData:
     """One run directory, joined with its input: records are lean, responses live in the input."""
 
     path: Path
-    manifest: dict[str, Any]
+    manifest: Manifest
     records: list[AuditRecord]
     items: dict[str, AuditItem]
 
@@ -29,10 +29,8 @@ class RunData:
         return [s for v in record.verdicts for s in v.pii_spans]
 
     @property
-    def pass_score(self) -> float | None:
-        routing = self.manifest.get("config", {}).get("routing", {})
-        value = routing.get("pass_score") if isinstance(routing, dict) else None
-        return float(value) if isinstance(value, int | float) else None
+    def pass_score(self) -> float:
+        return self.manifest.config.routing.pass_score
 
 
 def load_run(run_dir: Path) -> RunData:

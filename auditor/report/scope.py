@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
+from auditor.manifest import Manifest
 from auditor.summary import JudgeStats, RunStats
 from auditor.types import AuditRecord
 
@@ -49,11 +49,8 @@ class Scope:
     tokens: dict[str, float]  # prompt_tokens, completion_tokens, cost_usd
 
 
-def build_scope(run_dir: str, manifest: dict[str, Any], records: Sequence[AuditRecord]) -> Scope:
+def build_scope(run_dir: str, manifest: Manifest, records: Sequence[AuditRecord]) -> Scope:
     """The scope section's facts; a missing manifest field shows as unknown, never as a guess."""
-    source = manifest.get("input") or {}
-    counts = manifest.get("counts") or {}
-    config = manifest.get("config") or {}
     stats = RunStats()
     judges: dict[str, JudgeScope] = {}
     for record in records:
@@ -71,21 +68,21 @@ def build_scope(run_dir: str, manifest: dict[str, Any], records: Sequence[AuditR
                 if value:
                     values.add(value)
     return Scope(
-        run_name=str(config.get("name") or "audit"),
+        run_name=manifest.config.name,
         run_dir=run_dir,
-        status=str(manifest.get("status") or "unknown"),
-        auditor_version=str(manifest.get("auditor_version") or "unknown"),
-        config_file=manifest.get("config_file"),
-        input_path=str(source.get("path") or "unknown"),
-        input_sha256=str(source.get("sha256") or "unknown"),
-        input_lines=source.get("lines"),
+        status=manifest.status,
+        auditor_version=manifest.auditor_version,
+        config_file=manifest.config_file,
+        input_path=manifest.input.path,
+        input_sha256=manifest.input.sha256,
+        input_lines=manifest.input.lines,
         items=stats.items,
-        bad_lines=int(counts.get("bad_lines") or len(manifest.get("bad_lines") or [])),
+        bad_lines=int(manifest.counts.get("bad_lines") or len(manifest.bad_lines)),
         auto_accepted=stats.auto_accepted,
         human_review=stats.review,
-        started_at=manifest.get("started_at"),
-        finished_at=manifest.get("finished_at"),
-        elapsed_s=manifest.get("elapsed_s"),
+        started_at=manifest.started_at,
+        finished_at=manifest.finished_at,
+        elapsed_s=manifest.elapsed_s,
         judges=list(judges.values()),
         tokens=stats.tokens,
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from auditor.io import file_sha256
+from auditor.manifest import InputFile, Manifest
 from auditor.routing import RoutingPolicy, decide
 from auditor.rundir import RunDir
 from auditor.types import AuditItem, AuditRecord, PIISpan, Provenance, Verdict
@@ -156,5 +157,5 @@ def write_run(run_dir: Path, cases: list[Case]) -> Path:
     for case in cases:
         run.write_record(case.record())
     run.close()
-    run.write_manifest({"input": {"path": str(items_path), "sha256": file_sha256(items_path)}})
+    run.write_manifest(Manifest(input=InputFile(path=str(items_path), sha256=file_sha256(items_path))))
     return run_dir

@@ -16,6 +16,7 @@ from typing import Any
 from auditor.aggregate import consensus
 from auditor.calibration import run_calibration
 from auditor.io import count_lines, file_sha256
+from auditor.manifest import Manifest
 from auditor.rundir import RunDir
 from auditor.types import AuditRecord, Evidence, PIISpan, Provenance, Route, Verdict
 
@@ -141,24 +142,24 @@ def write_run(
             )
         )
     run.close()
-    run.write_manifest(
-        {
-            "auditor_version": "0.1.0",
-            "config_file": "configs/test.yaml",
-            "config": {"name": "seller-test", "routing": {"pass_score": pass_score}},
-            "input": {
-                "path": str(input_path),
-                "sha256": file_sha256(input_path),
-                "lines": count_lines(input_path),
-            },
-            "judges": sorted({v.judge for i in items for v in i.verdicts}),
-            "status": status,
-            "started_at": "2026-11-29T10:00:00+00:00",
-            "finished_at": "2026-11-29T10:01:00+00:00",
-            "elapsed_s": 60.0,
-            "counts": {"bad_lines": 1},
-        }
-    )
+    judges = {v.judge: v.criterion for i in items for v in i.verdicts}
+    manifest = {
+        "auditor_version": "0.1.0",
+        "config_file": "configs/test.yaml",
+        "config": {"name": "seller-test", "routing": {"pass_score": pass_score}},
+        "input": {
+            "path": str(input_path),
+            "sha256": file_sha256(input_path),
+            "lines": count_lines(input_path),
+        },
+        "judges": [{"name": name, "criterion": judges[name]} for name in sorted(judges)],
+        "status": status,
+        "started_at": "2026-11-29T10:00:00+00:00",
+        "finished_at": "2026-11-29T10:01:00+00:00",
+        "elapsed_s": 60.0,
+        "counts": {"bad_lines": 1},
+    }
+    run.write_manifest(Manifest.model_validate(manifest))
     return run.path
 
 
