@@ -38,6 +38,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         "fail_fast": True if args.fail_fast else None,
         "max_cost_usd": args.max_cost,
     }
+    if args.force and not args.resume:
+        raise UserError("--force only applies to --resume (it accepts a run that changed since it started)")
     config = load_config(args.config, overrides)
     if config.input is None:
         raise UserError(f"{args.config}: no input given (set 'input:' in the config or pass --input)")

@@ -153,3 +153,24 @@ def test_calibrate_takes_the_failure_label_of_a_criterion_from_the_command_line(
     assert stats["precision"]["value"] == pytest.approx(4 / 5)  # 5 flagged "yes", 4 truly "yes"
     assert stats["recall"]["value"] == pytest.approx(4 / 5)
     assert main([*args, "--positive", "toxic"]) == 2
+
+
+def test_a_resume_of_a_changed_input_is_refused_in_one_line_unless_forced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items = tmp_path / "items.jsonl"
+    lines = (DEMO / "items.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    items.write_text("".join(lines[:5]), encoding="utf-8")
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        f"input: {items}\nout: {tmp_path / 'run'}\njudges:\n  - {{name: rel, kind: baseline.relevance}}\n"
+    )
+    assert main(["run", str(config), "--no-progress"]) == 0
+    items.write_text("".join(lines[:6]), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["run", str(config), "--resume", "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "cannot resume" in err and f"input {items} sha256" in err
+    assert main(["run", str(config), "--force", "--no-progress"]) == 2  # --force alone means nothing
+    assert main(["run", str(config), "--resume", "--force", "--no-progress"]) == 0
+    assert "resumed: 5 items were already done" in capsys.readouterr().out
