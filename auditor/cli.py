@@ -215,7 +215,7 @@ def _eval_pii_parser(sub: Any) -> None:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Compare judge verdicts with human labels; write JSON, Markdown, plots, thresholds."""
     from auditor.calibration.command import run_calibration
-    from auditor.calibration.thresholds import DEFAULT_TARGET, Target
+    from auditor.thresholds import DEFAULT_TARGET, Target
 
     verdicts = Path(args.verdicts)
     out = Path(args.out) if args.out else (verdicts if verdicts.is_dir() else verdicts.parent) / "calibration"
