@@ -94,6 +94,7 @@ def _llm_line(llm: dict[str, Any]) -> str:
         f"{t['cache_hits']} cache hits, {t['replayed']} replayed, {t['retries']} retries; "
         f"spent {t['prompt_tokens']:,} + "
         f"{t['completion_tokens']:,} tokens, ${t['cost_usd']:.4f}"
+        + (f" (+ {t['unpriced']} requests unpriced: cost unknown)" if t.get("unpriced") else "")
     )
 
 
