@@ -192,11 +192,11 @@ def _report_parser(sub: Any) -> None:
 
 def cmd_eval_pii(args: argparse.Namespace) -> int:
     """Measure the PII detector's precision, recall and F2 on labelled data."""
-    from auditor.pii.evaluate import DEFAULT_DATASET, render_eval, run_eval_pii
+    from auditor.pii.evaluate import render_eval, run_eval_pii
 
     demo = Path("examples/seller_support")
     result = run_eval_pii(
-        Path(args.dataset) if args.dataset else DEFAULT_DATASET,
+        Path(args.dataset) if args.dataset else None,
         demo_items=None if args.no_demo else demo / "items.jsonl",
         demo_labels=None if args.no_demo else demo / "labels.jsonl",
         limit=args.limit,
@@ -207,8 +207,13 @@ def cmd_eval_pii(args: argparse.Namespace) -> int:
 
 def _eval_pii_parser(sub: Any) -> None:
     p = sub.add_parser("eval-pii", help="PII detection precision/recall/F2 (docs/pii.md)")
-    p.add_argument("--dataset", help="presidio-research synth dataset JSON (default: ../shared/data/...)")
-    p.add_argument("--limit", type=int, help="only the first N sentences")
+    p.add_argument(
+        "dataset",
+        nargs="?",
+        help="a dataset in presidio-research's synth JSON format, e.g. its synth_dataset_v2.json;"
+        " scored as a tuning and a held-out test part (by template_id)",
+    )
+    p.add_argument("--limit", type=int, help="only the first N sentences of each part")
     p.add_argument("--no-demo", action="store_true", help="skip the demo set's labelled leaks")
     p.set_defaults(func=cmd_eval_pii)
 
