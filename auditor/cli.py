@@ -272,6 +272,45 @@ def _calibrate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.set_defaults(func=cmd_calibrate)
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare targets (runs, or targets within runs) against a baseline on the items they share."""
+    from auditor.compare import run_compare
+
+    runs = [Path(r) for r in args.runs]
+    result = run_compare(
+        runs,
+        Path(args.out) if args.out else runs[0] / "comparison",
+        baseline=args.baseline,
+        by=[f.strip() for f in args.by.split(",") if f.strip()] if args.by else [],
+        correction=args.correction,
+        seed=args.seed,
+    )
+    c = result.comparison
+    print(f"compared {', '.join(c.targets[1:])} against {c.baseline} on {c.shared_items} shared items")
+    for target, n in c.lacking.items():
+        if n:
+            print(f"  {target} lacks {n} items: left out of the comparison")
+    for criterion, paired in c.regressions():
+        where = "" if criterion.slice_key is None else f" ({criterion.slice_key}={criterion.slice_value})"
+        print(
+            f"  regression: {paired.candidate} on {criterion.criterion}{where}: {paired.losses} items worse"
+        )
+    for path in result.files:
+        print(f"  wrote {path}")
+    return EXIT_OK
+
+
+def _compare_parser(sub: Any) -> None:
+    p = sub.add_parser("compare", help="compare targets against a baseline with paired statistics")
+    p.add_argument("runs", nargs="+", help="run directories (each run without targets is one target)")
+    p.add_argument("--baseline", help="the baseline target's name (default: the first target)")
+    p.add_argument("--out", help="output directory (default: FIRST_RUN/comparison)")
+    p.add_argument("--by", help="metadata fields to slice by, e.g. marketplace,language,category")
+    p.add_argument("--correction", choices=["holm", "bh"], default="holm", help="multiple-test correction")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    p.set_defaults(func=cmd_compare)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the review queue for annotators: Label Studio tasks, CSV or JSONL."""
     from auditor.labelstudio import export_run
@@ -361,6 +400,7 @@ PARSERS: list[Callable[[Any], None]] = [
     _run_parser,
     _calibrate_parser,
     _report_parser,
+    _compare_parser,
     _eval_pii_parser,
     _probe_parser,
     _export_parser,

@@ -176,6 +176,7 @@ class AuditRecord(StrictModel):
     """Everything auditor concluded about one item."""
 
     item_id: str
+    target: str | None = None  # the system under test that answered; None: the run's only answer
     verdicts: list[Verdict]
     consensus: list[Consensus] = Field(default_factory=list)
     route: Route
