@@ -22,7 +22,7 @@ from auditor.calibration.loading import (
 )
 from auditor.calibration.pairwise import analyse_pairwise
 from auditor.calibration.plots import plot_criterion, plot_pairwise
-from auditor.calibration.report import to_json, to_markdown
+from auditor.calibration.report import to_markdown
 from auditor.calibration.result import CalibrationResult
 from auditor.errors import UserError
 from auditor.thresholds import DEFAULT_TARGET, Target, Thresholds
@@ -97,7 +97,7 @@ def _write(result: CalibrationResult, out_dir: Path) -> CalibrationResult:
     files.append(json_path)
     result.files.extend(sorted(files))
     # Written last so that it lists every file, itself included.
-    _write_text(json_path, to_json(result))
+    _write_text(json_path, result.to_json())
     return result
 
 
