@@ -109,6 +109,21 @@ def redact_text(text: str, entities: Collection[str] | None = None, style: Style
     return redact(text, detect(text, entities), style)
 
 
+WITHHELD = "(withheld: it could not be checked for personal data)"
+
+
+def redact_for_log(text: str) -> str:
+    """`text` fit for a log line (an exception can quote the audited text): personal data masked.
+
+    If the detector cannot run, the text is withheld: a log must never carry what was
+    not checked. Blocking; call it off the event loop from async code.
+    """
+    try:
+        return redact_text(text)
+    except Exception:  # the engine could not be built or failed: say so rather than leak
+        return WITHHELD
+
+
 def locate(response: str, spans: Sequence[PIISpan]) -> list[Located]:
     """Where each span sits in the response: its offsets when they hold its text, else every occurrence.
 
