@@ -100,13 +100,12 @@ def jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadLine]]:
 
 
 def _csv_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadLine]]:
-    try:
-        handle = path.open(encoding="utf-8", newline="")
+    with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, strict=True)
-        header = next(reader, None)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise UserError(f"{path}:1: cannot read the CSV header: {exc}") from None
-    with handle:
+        try:
+            header = next(reader, None)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise UserError(f"{path}:1: cannot read the CSV header: {exc}") from None
         if header is None:
             return
         header = [h.strip() for h in header]
