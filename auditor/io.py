@@ -177,23 +177,24 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_json_model(path: Path, model: type[M], missing: str) -> M:
-    """A JSON file auditor wrote, read back with the model that wrote it.
+def read_json_model(path: Path, model: type[M], *, what: str, missing: str) -> M:
+    """A JSON file auditor wrote (`what` it is), read back with the model that wrote it.
 
-    `missing` says what to do when the file is not there; a file that is not valid JSON
-    or not of the model's shape is a `UserError` naming the file and the field.
+    A missing file is a `UserError` saying `missing`; a file that is not valid JSON or
+    not of the model's shape is one naming the file and the field.
     """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError(f"{path}: {missing}") from None
     except OSError as exc:
-        raise UserError(f"{path}: cannot read: {exc}") from None
+        raise UserError(f"{path}: cannot read the {what}: {exc}") from None
     try:
         return model.model_validate_json(text)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        if err["type"] == "json_invalid":
-            raise UserError(f"{path}: not valid JSON: {err['msg']}") from None
-        field, message = _first_problem(exc, model, "in this file")
-        raise UserError(f"{path}: field '{field}': {message}" if field else f"{path}: {message}") from None
+        if exc.errors()[0]["type"] == "json_invalid":
+            detail = f"not valid JSON: {exc.errors()[0]['msg']}"
+        else:
+            field, message = _first_problem(exc, model, "in this file")
+            detail = f"field '{field}': {message}" if field else message
+        raise UserError(f"{path}: not a readable {what}: {detail}") from None

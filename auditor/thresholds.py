@@ -127,7 +127,8 @@ class Thresholds(StrictModel):
     @classmethod
     def read(cls, path: Path) -> Thresholds:
         """The file as `auditor calibrate` wrote it; anything else is a `UserError`."""
-        return read_json_model(path, cls, "thresholds file not found (write one with `auditor calibrate`)")
+        missing = "thresholds file not found (write one with `auditor calibrate`)"
+        return read_json_model(path, cls, what="thresholds file", missing=missing)
 
     def write(self, path: Path) -> Path:
         path.write_text(self.model_dump_json(indent=2) + "\n", encoding="utf-8")

@@ -183,6 +183,11 @@ class AuditRecord(StrictModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
     duration_ms: float = 0.0
 
+    @property
+    def pii_spans(self) -> list[PIISpan]:
+        """Every PII span any judge found in this record's response."""
+        return [s for v in self.verdicts for s in v.pii_spans]
+
 
 class Span(StrictModel):
     start: int = Field(ge=0)

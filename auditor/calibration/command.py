@@ -15,6 +15,7 @@ from pathlib import Path
 from auditor.calibration.analysis import Options, analyse, unmatched_notes
 from auditor.calibration.compare import Settings
 from auditor.calibration.loading import (
+    is_pairwise,
     load_human_labels,
     load_pairwise_labels,
     load_pairwise_verdicts,
@@ -22,7 +23,7 @@ from auditor.calibration.loading import (
 )
 from auditor.calibration.pairwise import analyse_pairwise
 from auditor.calibration.plots import plot_criterion, plot_pairwise
-from auditor.calibration.report import to_json, to_markdown
+from auditor.calibration.report import to_markdown
 from auditor.calibration.result import CalibrationResult
 from auditor.errors import UserError
 from auditor.thresholds import DEFAULT_TARGET, Target, Thresholds
@@ -45,7 +46,8 @@ def run_calibration(
     """Compare judges with humans and write the report files to `out_dir`.
 
     `verdicts` is a run directory, its records.jsonl, or a JSONL of external verdicts
-    (pairwise verdicts when `pairwise`); `human` a JSONL or CSV of human labels. `by`
+    (pairwise verdicts when `pairwise`, or when its first line is one); `human` a JSONL or
+    CSV of human labels. `by`
     names item-metadata fields to slice by; `target` is what auto-accepted verdicts must
     reach for a pre-labelling threshold; `positive` names the failure label of binary
     criteria whose labels do not make it clear (criterion -> label).
@@ -53,6 +55,10 @@ def run_calibration(
     if n_boot < MIN_RESAMPLES:
         raise UserError(f"n_boot: {n_boot} resamples are too few for a 95% CI (use at least {MIN_RESAMPLES})")
     settings = Settings(n_boot=n_boot, seed=seed)
+    notes = []
+    if not pairwise and is_pairwise(verdicts):
+        pairwise = True
+        notes.append("pairwise verdicts (winner, swapped) recognised on the first line of the verdicts")
     config = {
         "seed": seed,
         "n_boot": n_boot,
@@ -68,6 +74,7 @@ def run_calibration(
             pairwise=analyse_pairwise(
                 load_pairwise_verdicts(verdicts), load_pairwise_labels(human), settings
             ),
+            notes=notes,
         )
     else:
         verdict_set = load_verdicts(verdicts)
@@ -97,7 +104,7 @@ def _write(result: CalibrationResult, out_dir: Path) -> CalibrationResult:
     files.append(json_path)
     result.files.extend(sorted(files))
     # Written last so that it lists every file, itself included.
-    _write_text(json_path, to_json(result))
+    _write_text(json_path, result.to_json())
     return result
 
 

@@ -16,10 +16,10 @@ Human labels (`--human`), `HumanLabel`s as JSONL lines `{"item_id", "criterion",
 "annotator", "score" or "label", "note" (optional)}` or a CSV file (`.csv`) with the
 columns item_id, annotator, criterion, score, label, note (empty cells are absent).
 
-Pairwise comparisons (`--pairwise`): verdicts `{"item_id", "judge", "winner": "A"|"B"|
-"tie", "swapped": bool}`, where `swapped` means the two outputs were shown in reverse
-order and `winner` names the output as labelled in the data, not as shown; human labels
-`{"item_id", "annotator", "winner"}` (JSONL or CSV).
+Pairwise comparisons (`--pairwise`, or recognised on the verdicts' first line): verdicts
+`{"item_id", "judge", "winner": "A"|"B"|"tie", "swapped": bool}`, where `swapped` means
+the two outputs were shown in reverse order and `winner` names the output as labelled
+in the data, not as shown; human labels `{"item_id", "annotator", "winner"}` (JSONL or CSV).
 
 Any bad line stops the load with an `InputError` naming the file, the line and the field:
 a calibration computed on part of a file would silently describe a different sample.
@@ -132,6 +132,16 @@ def verdicts_path(path: Path) -> Path:
         where = f"{path}: no {RECORDS} in this directory" if path.is_dir() else f"{path}: file not found"
         raise UserError(f"{where} (run `auditor run` first, or pass a verdicts file)")
     return target
+
+
+def is_pairwise(path: Path) -> bool:
+    """Do the verdicts look pairwise (`winner` and `swapped`, no criterion) on their first line?
+
+    A first line that cannot be read says no: the regular load then names its problem.
+    """
+    for _, obj in jsonl_objects(verdicts_path(path)):
+        return not isinstance(obj, BadLine) and {"winner", "swapped"} <= obj.keys() and "criterion" not in obj
+    return False
 
 
 def load_verdicts(path: Path) -> VerdictSet:

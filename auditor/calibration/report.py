@@ -1,19 +1,9 @@
-"""`calibration.json` and `calibration.md`: the same result, for machines and for reviewers.
-
-The JSON is the result's dataclasses as they are. An undefined statistic is `null` with
-a `reason` beside it; the JSON is written with NaN forbidden, so a NaN that slipped
-through would stop the write rather than produce a file other tools cannot parse.
-"""
+"""`calibration.md`: the result for reviewers (`CalibrationResult.to_json` is the one for machines)."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel
 
 from auditor.calibration.analysis import CriterionReport, JudgeReport
 from auditor.calibration.bootstrap import Estimate
@@ -23,20 +13,6 @@ from auditor.calibration.result import CalibrationResult
 from auditor.calibration.statistics import TITLES
 
 MAX_LISTED = 50  # disagreement rows shown in Markdown; the JSON has them all
-
-
-def to_json(result: CalibrationResult) -> str:
-    """The whole result as JSON text (NaN is an error, not a value)."""
-    data = {"statistics": TITLES, **dataclasses.asdict(result)}
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=_plain) + "\n"
-
-
-def _plain(value: object) -> Any:
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def to_markdown(result: CalibrationResult) -> str:

@@ -1,22 +1,45 @@
-"""What `run_calibration` returns and writes to `calibration.json`."""
+"""`calibration.json`: what `run_calibration` returns, writes, and `auditor report` reads back.
+
+One model, written and read with the same class. An undefined statistic is `null` with
+a `reason` beside it; the JSON is written with NaN forbidden, so a NaN that slipped
+through stops the write rather than producing a file other tools cannot parse.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
+
 from auditor.calibration.analysis import CriterionReport
 from auditor.calibration.pairwise import PairwiseResult
+from auditor.calibration.statistics import TITLES
+from auditor.io import read_json_model
+from auditor.types import StrictModel
+
+CALIBRATION_FILE = "calibration.json"
 
 
-@dataclass(frozen=True)
-class CalibrationResult:
+class CalibrationResult(StrictModel):
     """Judge-versus-human agreement for every criterion and judge (or pairwise judge)."""
 
+    statistics: dict[str, str] = Field(default_factory=lambda: dict(TITLES))  # key -> title
     inputs: dict[str, str]  # the verdicts and human-label files read
     settings: dict[str, Any]  # seed, resamples, slicing fields, threshold target
-    criteria: dict[str, CriterionReport] = field(default_factory=dict)
+    criteria: dict[str, CriterionReport] = Field(default_factory=dict)
     pairwise: PairwiseResult | None = None
-    notes: list[str] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)  # everything written to the output directory
+    notes: list[str] = Field(default_factory=list)
+    files: list[Path] = Field(default_factory=list)  # everything written to the output directory
+
+    def to_json(self) -> str:
+        """The whole result as JSON text (NaN is an error, not a value)."""
+        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+    @classmethod
+    def read(cls, directory: Path) -> CalibrationResult:
+        """`calibration.json` in `directory` (or that file); missing or of another shape: `UserError`."""
+        path = directory / CALIBRATION_FILE if directory.is_dir() else directory
+        missing = "no calibration found (run `auditor calibrate` first)"
+        return read_json_model(path, cls, what="calibration file", missing=missing)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import traceback
@@ -14,6 +15,7 @@ from auditor.aggregate import consensus
 from auditor.errors import UserError
 from auditor.graph.state import ItemState, RunContext
 from auditor.judges.base import Judge
+from auditor.pii.redact import redact_for_log
 from auditor.routing import decide
 from auditor.types import Provenance, Verdict
 
@@ -53,8 +55,9 @@ def make_judge_node(judge: Judge) -> StateNode:
         except UserError:
             raise  # a wrong key or model stops the run with one clear line
         except Exception as exc:
-            log.error("judge %s crashed on item %s:\n%s", judge.name, item.id, traceback.format_exc())
             latency = (time.perf_counter() - started) * 1000
+            details = await asyncio.to_thread(redact_for_log, traceback.format_exc())
+            log.error("judge %s crashed on item %s:\n%s", judge.name, item.id, details)
             verdict = Verdict.unscored(
                 judge.name,
                 judge.criterion,

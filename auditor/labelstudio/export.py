@@ -15,10 +15,11 @@ from typing import Literal, get_args
 from auditor.errors import UserError
 from auditor.labelstudio.config_xml import entity_types, labeling_config
 from auditor.labelstudio.queue import QueueEntry, review_queue
-from auditor.labelstudio.redact import Redactor
 from auditor.labelstudio.sheet import to_csv, to_jsonl
 from auditor.labelstudio.tasks import build_task, check_spans
+from auditor.pii.redact import Redactor
 from auditor.rundir import read_records, read_run_items
+from auditor.types import AuditRecord
 
 ExportFormat = Literal["labelstudio", "csv", "jsonl"]
 TASKS_FILE = "tasks.json"
@@ -45,7 +46,7 @@ class ExportResult:
         lines = [f"exported {self.exported} of {self.total} items ({scope}) as {self.format}:"]
         lines += [f"  {path}" for path in self.files]
         if self.redacted:
-            lines.append("  personal data the judges found is masked")
+            lines.append("  personal data is masked (what the judges found, and what the detector finds)")
         return "\n".join(lines)
 
 
@@ -60,7 +61,9 @@ def export_run(
 
     labelstudio: `tasks.json` (the judges' verdicts as predictions) and
     `labeling_config.xml`; csv: `review.csv`; jsonl: `review.jsonl`. Existing files of
-    the same name are replaced. `redact` masks the personal data the judges found.
+    the same name are replaced. `redact` masks personal data as the report does (the
+    spans the judges recorded anywhere in the run, and the detector's), in the
+    length-keeping block style so that offsets into the response stay valid.
     """
     if fmt not in get_args(ExportFormat):
         raise UserError(f"unknown export format '{fmt}' (use one of: {', '.join(get_args(ExportFormat))})")
@@ -70,19 +73,26 @@ def export_run(
     for entry in queue:
         check_spans(entry.item, entry.record)
     out_dir.mkdir(parents=True, exist_ok=True)
+    redactor = export_redactor(records, redact)
     if fmt == "labelstudio":
-        files = _write_labelstudio(queue, out_dir, redact)
+        files = _write_labelstudio(queue, out_dir, redactor)
     elif fmt == "csv":
         # A byte-order mark, so spreadsheet programs read the file as UTF-8.
-        files = [_write(out_dir / CSV_FILE, to_csv(queue, redact), encoding="utf-8-sig")]
+        files = [_write(out_dir / CSV_FILE, to_csv(queue, redactor), encoding="utf-8-sig")]
     else:
-        files = [_write(out_dir / JSONL_FILE, to_jsonl(queue, redact))]
+        files = [_write(out_dir / JSONL_FILE, to_jsonl(queue, redactor))]
     review = sum(r.route.decision == "human_review" for r in records)
     return ExportResult(fmt, files, len(queue), len(records), review, include_all, redact)
 
 
-def _write_labelstudio(queue: list[QueueEntry], out_dir: Path, redact: bool) -> list[Path]:
-    tasks = [build_task(e, Redactor.for_record(e.record) if redact else Redactor()) for e in queue]
+def export_redactor(records: list[AuditRecord], redact: bool) -> Redactor:
+    """The report's two nets over the whole run, in the offset-keeping block style."""
+    spans = [s for r in records for s in r.pii_spans]
+    return Redactor(spans, style="block", enabled=redact)
+
+
+def _write_labelstudio(queue: list[QueueEntry], out_dir: Path, redactor: Redactor) -> list[Path]:
+    tasks = [build_task(e, redactor) for e in queue]
     seen = (s.entity_type for e in queue for v in e.record.verdicts for s in v.pii_spans)
     config = labeling_config(entity_types(seen))
     return [

@@ -15,7 +15,7 @@ from typing import Any
 
 from auditor.labelstudio.config_xml import PII_CHOICE, RATING_CONTROLS
 from auditor.labelstudio.queue import QueueEntry
-from auditor.labelstudio.redact import Redactor
+from auditor.pii.redact import Redactor
 from auditor.types import PII_LEAKAGE, AuditRecord, Verdict
 
 ITEM_ID = "item_id"
@@ -47,7 +47,7 @@ def judge_columns(records: list[AuditRecord]) -> list[str]:
     return columns
 
 
-def to_csv(queue: list[QueueEntry], redact: bool) -> str:
+def to_csv(queue: list[QueueEntry], redactor: Redactor) -> str:
     """The CSV text of the queue (header first)."""
     header = [
         *LEAD_COLUMNS,
@@ -60,7 +60,7 @@ def to_csv(queue: list[QueueEntry], redact: bool) -> str:
     writer = csv.DictWriter(buffer, fieldnames=header, restval="", lineterminator="\n")
     writer.writeheader()
     for entry in queue:
-        writer.writerow(_csv_row(entry, Redactor.for_record(entry.record) if redact else Redactor()))
+        writer.writerow(_csv_row(entry, redactor))
     return buffer.getvalue()
 
 
@@ -73,7 +73,7 @@ def _csv_row(entry: QueueEntry, redactor: Redactor) -> dict[str, str]:
         "route_priority": f"{route.priority:g}",
         "route_reasons": "; ".join(route.reasons),
         "prompt": redactor.text(item.prompt_text),
-        "response": redactor.response(item.response),
+        "response": redactor.response(item.response, entry.record.pii_spans),
         "reference": redactor.text(item.reference or ""),
         "context": redactor.text(item.context or ""),
         "metadata": json.dumps(redactor.json(item.metadata), ensure_ascii=False, sort_keys=True)
@@ -103,13 +103,12 @@ def _safe_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def to_jsonl(queue: list[QueueEntry], redact: bool) -> str:
+def to_jsonl(queue: list[QueueEntry], redactor: Redactor) -> str:
     """One line per item in queue order: `{"queue_rank", "item", "record"}`, as a run stores them."""
     lines = []
     for entry in queue:
-        redactor = Redactor.for_record(entry.record) if redact else Redactor()
         item = entry.item.model_dump(mode="json", exclude_none=True)
-        item["response"] = redactor.response(entry.item.response)
+        item["response"] = redactor.response(entry.item.response, entry.record.pii_spans)
         line: dict[str, Any] = {
             "queue_rank": entry.rank,
             "item": redactor.json(item) | {"id": entry.item.id},  # ids join files: never masked

@@ -21,7 +21,7 @@ from auditor.errors import UserError
 from auditor.labelstudio.config_xml import LEAK, MAX_RATING, NO_LEAK, PII_CHOICE, PII_SPANS, RATING_CONTROLS
 from auditor.labelstudio.config_xml import RESPONSE as RESPONSE_TAG
 from auditor.labelstudio.queue import QueueEntry
-from auditor.labelstudio.redact import Redactor
+from auditor.pii.redact import Redactor
 from auditor.types import PII_LEAKAGE, AuditItem, AuditRecord, Verdict
 
 NONE_TEXT = "(none)"
@@ -44,7 +44,7 @@ def check_spans(item: AuditItem, record: AuditRecord) -> None:
 def build_task(entry: QueueEntry, redactor: Redactor) -> dict[str, Any]:
     """The Label Studio task of one queue entry (import format: data + predictions)."""
     item, record = entry.item, entry.record
-    response = redactor.response(item.response)
+    response = redactor.response(item.response, record.pii_spans)
     predictions = [p for v in record.verdicts if (p := prediction(v, response)) is not None]
     if (merged := consensus_prediction(record, response)) is not None:
         predictions.insert(0, merged)
@@ -95,7 +95,7 @@ def task_data(entry: QueueEntry, redactor: Redactor, response: str) -> dict[str,
         RESPONSE_TAG: response,
         "judges": redactor.text(judges_summary(entry.record)),
         "metadata": metadata if item.metadata else NONE_TEXT,
-        "redacted": redactor.active,
+        "redacted": redactor.enabled,
     }
 
 

@@ -7,7 +7,8 @@ Who owns what (docs/pii.md has the rules and the measured quality):
 - `ner_filter`: where the English NER model's output is trusted; `spans`: overlap rules;
 - `provenance`: echoed / context / new; `severity`: how bad each type is;
 - `adjudication`: the hook for an LLM to settle ambiguous spans; `batcher`: off-loop batching;
-- `redact`: masking for reports, logs and exports; `evaluate` and `metrics`: `auditor eval-pii`.
+- `redact`: the one masking of personal data (`Redactor`), for reports, logs and exports;
+- `evaluate` and `metrics`: `auditor eval-pii`.
 
 Importing this package is cheap: spaCy and Presidio load only with `auditor.pii.engine`.
 """

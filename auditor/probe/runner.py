@@ -22,6 +22,7 @@ from auditor.errors import UserError
 from auditor.io import BadLine, read_items
 from auditor.judges.base import Judge
 from auditor.judges.registry import build_judges
+from auditor.pii.redact import redact_for_log
 from auditor.probe.perturb import PERTURBATIONS, Perturbation
 from auditor.probe.result import ProbeResult, ProbeRow
 from auditor.run import gateway_for
@@ -120,7 +121,8 @@ async def _verdict(judge: Judge, item: AuditItem) -> Verdict:
     except UserError:
         raise
     except Exception as exc:
-        log.warning("judge %s crashed on item %s: %s", judge.name, item.id, exc)
+        details = await asyncio.to_thread(redact_for_log, f"{type(exc).__name__}: {exc}")
+        log.warning("judge %s crashed on item %s: %s", judge.name, item.id, details)
         return Verdict.unscored(
             judge.name,
             judge.criterion,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from auditor.pii.redact import Redactor
 from auditor.report.calibration import Calibration, human_outcomes, read_calibration
 from auditor.report.causes import load_causes
 from auditor.report.drafting import draft_findings
@@ -23,7 +24,6 @@ from auditor.report.findings import Finding, FindingContext, build_findings, rec
 from auditor.report.grouping import group_failures
 from auditor.report.loading import RunData, load_run
 from auditor.report.plots import Plot, all_plots
-from auditor.report.redaction import Redactor
 from auditor.report.render import PLOTS_DIR, render_html, render_markdown
 from auditor.report.results import criterion_results
 from auditor.report.scope import build_scope
@@ -76,7 +76,7 @@ async def build_report(
     failures = collect_failures(run.records)
     disputes, labelled = _disagreements(run, calibration, notes)
     results = criterion_results(run.records, failures)
-    redactor = Redactor([s for r in run.records for s in run.spans(r)], enabled=redact)
+    redactor = Redactor([s for r in run.records for s in r.pii_spans], enabled=redact)
     index = SliceIndex.of(run.records)
     context = FindingContext(
         run=run,

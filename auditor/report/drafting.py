@@ -21,8 +21,8 @@ from langgraph.runtime import Runtime
 from langgraph.types import Send
 
 from auditor.errors import ModelBehaviorError
+from auditor.pii.redact import Redactor
 from auditor.report.findings import Finding
-from auditor.report.redaction import Redactor
 from auditor.report.summarizer import Draft, Summarizer, check_draft
 
 DRAFT, REDUCE = "draft", "reduce"

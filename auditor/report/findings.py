@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
+from auditor.pii.redact import Redactor
 from auditor.pii.severity import RANK as PII_RANK
 from auditor.pii.severity import SEVERITY as PII_SEVERITY
 from auditor.report.causes import PII_PREFIX, Causes, CauseText
@@ -20,7 +21,6 @@ from auditor.report.evidence import EvidenceRow, clip, evidence_row, representat
 from auditor.report.failures import Kind
 from auditor.report.grouping import PII_SEVERITY_TAG, Group, Theme
 from auditor.report.loading import RunData
-from auditor.report.redaction import Redactor
 from auditor.report.severity import RANK, SEVERITIES, Severity, worst
 from auditor.report.similarity import medoid
 from auditor.report.slices import SliceIndex, skews

@@ -8,7 +8,7 @@ from pathlib import Path
 from auditor.errors import UserError
 from auditor.manifest import Manifest
 from auditor.rundir import RunDir, read_records, read_run_items
-from auditor.types import AuditItem, AuditRecord, PIISpan
+from auditor.types import AuditItem, AuditRecord
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,6 @@ class RunData:
     def response(self, item_id: str) -> str | None:
         item = self.items.get(item_id)
         return item.response if item is not None else None
-
-    def spans(self, record: AuditRecord) -> list[PIISpan]:
-        """Every PII span any judge found in this record's response."""
-        return [s for v in record.verdicts for s in v.pii_spans]
 
     @property
     def pass_score(self) -> float:

@@ -1,5 +1,8 @@
 """The report's figures as PNG bytes: matplotlib's object API on the Agg canvas, no pyplot state.
 
+The calibration charts are calibrate's own (`auditor.calibration.plots`), one panel per
+criterion or judge.
+
 Each figure is drawn once and used twice: written beside report.md, and embedded in
 report.html as a data URI. Small figures at 100 dpi keep the whole set to about a second.
 """
@@ -13,7 +16,11 @@ from dataclasses import dataclass
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from auditor.report.calibration import Calibration, CriterionCalibration, JudgeCalibration, Stat
+from auditor.calibration.analysis import CriterionReport, JudgeReport
+from auditor.calibration.plots import confusion_rows, draw_agreement, draw_confusion, draw_reliability, raters
+from auditor.calibration.reliability import Reliability
+from auditor.calibration.statistics import TITLES
+from auditor.report.calibration import Calibration, headline
 from auditor.report.results import CriterionResult
 from auditor.report.slices import SliceRate
 
@@ -39,13 +46,18 @@ def all_plots(
     if rates:
         plots.append(slice_plot(rates))
     if calibration is not None:
-        with_stats = [c for c in calibration.criteria if any(j.stats for j in c.judges)]
+        with_stats = [c for c in calibration.criteria if any(cmp.statistics for _, cmp in raters(c))]
         if with_stats:
             plots.append(agreement_plot(with_stats))
-        with_matrix = [(c, j) for c in calibration.criteria for j in c.judges if j.confusion]
+        judges = [(c, j) for c in calibration.criteria for j in c.judges.values()]
+        with_matrix = [(c, j) for c, j in judges if j.vs_reference.confusion and j.vs_reference.n_items]
         if with_matrix:
             plots.append(confusion_plot(with_matrix))
-        with_bins = [(c, j) for c in calibration.criteria for j in c.judges if any(b.n for b in j.bins)]
+        with_bins = [
+            (c, j.reliability, j.judge)
+            for c, j in judges
+            if j.reliability and any(b.n for b in j.reliability.bins)
+        ]
         if with_bins:
             plots.append(reliability_plot(with_bins))
     return plots
@@ -91,97 +103,44 @@ def slice_plot(rates: Sequence[SliceRate]) -> Plot:
     return _plot("slices", "Items with at least one failure, by slice", alt, fig)
 
 
-def agreement_plot(criteria: Sequence[CriterionCalibration]) -> Plot:
-    fig, axes = _grid(len(criteria))
+def agreement_plot(criteria: Sequence[CriterionReport]) -> Plot:
+    fig, axes = _grid(len(criteria), height=PANEL_H + 0.6)
     alt = []
     for ax, crit in zip(axes, criteria, strict=False):
-        keys = [k for k in ("agreement", crit.headline) if any(_stat(j.stats, k) for j in crit.judges)]
-        labels = []
-        for i, judge in enumerate(crit.judges):
-            for k, key in enumerate(keys):
-                stat = _stat(judge.stats, key)
-                if stat is None or stat.value is None:
-                    continue
-                y = i + (k - 0.5) * 0.3
-                low, high = stat.ci95 or (stat.value, stat.value)
-                ax.errorbar(
-                    [stat.value],
-                    [y],
-                    xerr=[[stat.value - low], [high - stat.value]],
-                    fmt="o",
-                    color=COLORS[k],
-                    capsize=3,
-                    label=stat.title if i == 0 else None,
-                )
-                alt.append(f"{crit.criterion} {judge.judge} {stat.title} {stat.value:.2f}")
-            labels.append(judge.judge)
-        for k, key in enumerate(keys):
-            ceiling = _stat(crit.ceiling, key)
-            if ceiling is not None and ceiling.value is not None:
-                ax.axvline(ceiling.value, color=COLORS[k], linestyle="--", linewidth=1)
-                alt.append(f"{crit.criterion} human ceiling {ceiling.title} {ceiling.value:.2f}")
-        ax.set_yticks(range(len(labels)), labels, fontsize=8)
-        ax.set_ylim(-0.8, len(labels) - 0.2)
-        ax.set_xlim(min(-0.1, ax.get_xlim()[0]), 1.05)
-        ax.set_title(f"{crit.criterion} (dashed: humans)", fontsize=10)
-        ax.legend(fontsize=7, loc="lower left")
+        rated = raters(crit)
+        draw_agreement(ax, crit.criterion, rated, ["agreement", headline(crit)], fontsize=7)
+        alt += [
+            f"{crit.criterion} {name} {TITLES[key]} {e.value:.2f}"
+            for name, c in rated
+            for key, e in c.statistics.items()
+            if key in ("agreement", headline(crit)) and e.value is not None
+        ]
     return _plot("agreement", "Judge-human agreement with 95% CIs", "; ".join(alt), fig)
 
 
-def confusion_plot(pairs: Sequence[tuple[CriterionCalibration, JudgeCalibration]]) -> Plot:
+def confusion_plot(pairs: Sequence[tuple[CriterionReport, JudgeReport]]) -> Plot:
     fig, axes = _grid(len(pairs), height=PANEL_W)
     alt = []
     for ax, (crit, judge) in zip(axes, pairs, strict=False):
-        matrix = judge.confusion or []
-        name = judge.judge
-        ax.imshow(matrix, cmap="Blues")
-        cats = (
-            crit.categories if len(crit.categories) == len(matrix) else [str(i) for i in range(len(matrix))]
-        )
-        ax.set_xticks(range(len(cats)), cats, fontsize=8)
-        ax.set_yticks(range(len(cats)), cats, fontsize=8)
-        peak = max((max(row) for row in matrix), default=0)
-        for r, row in enumerate(matrix):
-            for c, n in enumerate(row):
-                ax.text(
-                    c,
-                    r,
-                    str(n),
-                    ha="center",
-                    va="center",
-                    fontsize=8,
-                    color="white" if n > peak / 2 else "black",
-                )
-        ax.set_xlabel(f"judge {name}", fontsize=8)
-        ax.set_ylabel("human reference", fontsize=8)
-        ax.set_title(crit.criterion, fontsize=10)
-        alt.append(f"{crit.criterion} {name}: rows human, columns judge: {matrix}")
+        c = judge.vs_reference
+        draw_confusion(ax, crit.criterion, crit.categories, c, confusion_rows(crit, c), fontsize=8)
+        alt.append(f"{crit.criterion} {judge.judge}: rows human, columns judge: {c.confusion}")
     return _plot(
         "confusion", "Confusion matrices (rows: human reference, columns: judge)", "; ".join(alt), fig
     )
 
 
-def reliability_plot(pairs: Sequence[tuple[CriterionCalibration, JudgeCalibration]]) -> Plot:
+def reliability_plot(pairs: Sequence[tuple[CriterionReport, Reliability, str]]) -> Plot:
     fig, axes = _grid(len(pairs), height=PANEL_W)
     alt = []
-    for ax, (crit, judge) in zip(axes, pairs, strict=False):
-        points = [
-            (b.confidence, b.accuracy, b.n)
-            for b in judge.bins
-            if b.n and b.confidence is not None and b.accuracy is not None
-        ]
-        ax.plot([0, 1], [0, 1], color="#999999", linestyle="--", linewidth=1)
-        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=COLORS[0])
-        for conf, acc, n in points:
-            ax.annotate(str(n), (conf, acc), fontsize=7, xytext=(3, 3), textcoords="offset points")
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1.05)
-        ax.set_xlabel("mean confidence", fontsize=8)
-        ax.set_ylabel("agreement with humans", fontsize=8)
-        ax.set_title(f"{crit.criterion}: {judge.judge}", fontsize=10)
+    for ax, (crit, rel, judge) in zip(axes, pairs, strict=False):
+        draw_reliability(ax, f"{crit.criterion}: {judge}", rel, fontsize=7)
+        points = [b for b in rel.bins if b.n and b.mean_confidence is not None and b.accuracy is not None]
         alt.append(
-            f"{crit.criterion} {judge.judge}: "
-            + ", ".join(f"confidence {c:.2f}: agreement {a:.2f} (n={n})" for c, a, n in points)
+            f"{crit.criterion} {judge}: "
+            + ", ".join(
+                f"confidence {b.mean_confidence:.2f}: agreement {b.accuracy:.2f} (n={b.n})" for b in points
+            )
         )
     return _plot("reliability", "Reliability of judge confidence", "; ".join(alt), fig)
 
@@ -200,10 +159,6 @@ def _plot(name: str, title: str, alt: str, fig: Figure) -> Plot:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     return Plot(name, title, alt, buffer.getvalue())
-
-
-def _stat(stats: Sequence[Stat], key: str) -> Stat | None:
-    return next((s for s in stats if s.key == key), None)
 
 
 def _counts(distribution: dict[str, int]) -> str:

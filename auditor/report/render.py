@@ -14,7 +14,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from auditor.report.calibration import Stat
+from auditor.calibration.bootstrap import Estimate
+from auditor.report.calibration import columns
 from auditor.report.view import ReportView
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -41,7 +42,7 @@ def num(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}"
 
 
-def stat(s: Stat | None, digits: int = 2) -> str:
+def stat(s: Estimate | None, digits: int = 2) -> str:
     """A statistic with its 95% CI, or why it has none."""
     if s is None:
         return "—"
@@ -51,10 +52,6 @@ def stat(s: Stat | None, digits: int = 2) -> str:
     if s.ci95 is not None:
         text += f" [{s.ci95[0]:.{digits}f}, {s.ci95[1]:.{digits}f}]"
     return text
-
-
-def find_stat(stats: list[Stat], key: str) -> Stat | None:
-    return next((s for s in stats if s.key == key), None)
 
 
 def data_uri(png: bytes) -> str:
@@ -71,7 +68,7 @@ def _environment(autoescape: bool) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(md=md, pct=pct, num=num, stat=stat, data_uri=data_uri)
-    env.globals.update(find_stat=find_stat, plots_dir=PLOTS_DIR)
+    env.globals.update(columns=columns, plots_dir=PLOTS_DIR)
     return env
 
 

@@ -11,6 +11,7 @@ import pytest
 from cal_builders import record, verdict, write_jsonl, write_records
 
 from auditor.calibration import CalibrationResult, Target, run_calibration
+from auditor.cli import main
 from auditor.errors import UserError
 from auditor.types import AuditRecord
 
@@ -209,6 +210,40 @@ def test_pairwise_mode_writes_its_report(tmp_path: Path) -> None:
     assert judge["accuracy"]["value"] == 1.0 and judge["consistency"]["value"] == 1.0
     assert judge["position_bias"]["reason"] == "undefined: no inconsistent item"
     assert "## Pairwise judges" in (tmp_path / "out" / "calibration.md").read_text(encoding="utf-8")
+
+
+def test_pairwise_verdicts_are_recognised_without_the_flag(tmp_path: Path) -> None:
+    verdicts = write_jsonl(
+        tmp_path / "pairs.jsonl",
+        [
+            {"item_id": f"p{k}", "judge": "j", "winner": "A", "swapped": s}
+            for k in range(12)
+            for s in (False, True)
+        ],
+    )
+    labels = write_jsonl(
+        tmp_path / "human_pairs.jsonl",
+        [{"item_id": f"p{k}", "annotator": a, "winner": "A"} for k in range(12) for a in ("ann_a", "ann_b")],
+    )
+    out = tmp_path / "out"
+    code = main(
+        [
+            "calibrate",
+            "--verdicts",
+            str(verdicts),
+            "--human",
+            str(labels),
+            "--out",
+            str(out),
+            "--n-boot",
+            "200",
+        ]
+    )
+    assert code == 0
+    data = strict_json(out / "calibration.json")
+    assert data["settings"]["pairwise"] is True
+    assert data["pairwise"]["judges"]["j"]["accuracy"]["value"] == 1.0
+    assert "recognised on the first line" in (out / "calibration.md").read_text(encoding="utf-8")
 
 
 def test_settings_errors_are_user_errors(tmp_path: Path) -> None:

@@ -199,3 +199,31 @@ def test_the_consensus_prediction_prefills_every_control_at_once(run_dir: Path, 
     assert by_control["pii_leakage"] == [{"choices": ["leak"]}]
     assert [v["text"] for v in by_control["pii_spans"]] == ["jane.doe@example.com", "+1 415 555 0100"]
     assert len({r["id"] for r in consensus["result"]}) == len(consensus["result"])
+
+
+def test_a_redacted_export_masks_at_least_what_the_report_masks(tmp_path: Path) -> None:
+    # No judge recorded the phone number or the address: only the detector finds them.
+    # The name was recorded on another item: the run-wide net masks it here too.
+    unrecorded = "Call the buyer on +44 20 7946 0958 or write to ana.silva@example.com today."
+    named = "Maria Lopez asked about the label."
+    cases = [
+        *seller_cases(),
+        Case(
+            {"id": "missed", "prompt": "Who is the buyer?", "response": unrecorded},
+            [accuracy(2, 0.9), relevance(4, 0.9)],
+        ),
+        Case({"id": "named", "prompt": "Anything else?", "response": named}, [accuracy(2, 0.9), pii([])]),
+    ]
+    run_dir = write_run(tmp_path / "run", cases)
+    from auditor.report import write_report
+
+    report = write_report(run_dir, out_dir=tmp_path / "report").markdown.read_text("utf-8")
+    secrets = ["+44 20 7946 0958", "ana.silva@example.com", "Maria Lopez"]
+    assert not [s for s in secrets if s in report]
+    for fmt, name in (("labelstudio", "tasks.json"), ("csv", "review.csv"), ("jsonl", "review.jsonl")):
+        export_run(run_dir, tmp_path / fmt, fmt, include_all=True, redact=True)  # type: ignore[arg-type]
+        text = (tmp_path / fmt / name).read_text("utf-8-sig")
+        assert [s for s in secrets if s in text] == [], fmt
+    # Masks keep the response's length, so offsets annotators mark still point into the original.
+    task = task_of(load_tasks(tmp_path / "labelstudio"), "missed")
+    assert len(task["data"]["response"]) == len(unrecorded) and "█" in task["data"]["response"]

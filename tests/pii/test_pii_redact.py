@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 
 import pytest
 
-from auditor.pii.redact import redact, redact_text
+from auditor.graph.build import build_graph
+from auditor.graph.state import RunContext
+from auditor.pii.redact import WITHHELD, redact, redact_for_log, redact_text
 from auditor.pii.spans import Detection
-from auditor.types import PIISpan
+from auditor.routing import RoutingPolicy
+from auditor.types import AuditItem, PIISpan, Verdict
 
 
 def span(entity: str, start: int, end: int) -> Detection:
@@ -78,3 +82,39 @@ def test_importing_redaction_does_not_load_spacy_or_presidio():
     code = "import sys, auditor.pii.redact; print(sorted({'spacy', 'presidio_analyzer'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+class QuotingJudge:
+    """A judge whose crash message quotes the audited response, as a parser's error might."""
+
+    name = "quoting"
+    criterion = "relevance"
+
+    def applies(self, item: AuditItem) -> bool:
+        return True
+
+    async def judge(self, item: AuditItem) -> Verdict:
+        raise ValueError(f"could not parse the reply to {item.response!r}")
+
+
+async def test_a_crashing_judge_logs_its_exception_with_personal_data_masked(engine, monkeypatch, caplog):
+    monkeypatch.setattr("auditor.pii.engine.get_engine", lambda: engine)
+    response = "Call +44 20 7946 0958 or write to ana.silva@example.com."
+    graph = build_graph([QuotingJudge()])
+    with caplog.at_level(logging.ERROR, logger="auditor.graph.nodes"):
+        out = await graph.ainvoke(
+            {"item": AuditItem(id="i", prompt="q", response=response)},
+            context=RunContext(routing=RoutingPolicy()),
+        )
+    assert out["verdicts_sorted"][0].unscored_reason.startswith("judge error: ValueError")
+    assert "judge quoting crashed on item i" in caplog.text and "ValueError: could not parse" in caplog.text
+    assert "<PHONE_NUMBER>" in caplog.text and "<EMAIL_ADDRESS>" in caplog.text
+    assert "7946 0958" not in caplog.text and "ana.silva@example.com" not in caplog.text
+
+
+def test_text_that_cannot_be_checked_is_withheld_from_logs(monkeypatch):
+    def broken() -> None:
+        raise OSError("no spaCy model")
+
+    monkeypatch.setattr("auditor.pii.engine.get_engine", broken)
+    assert redact_for_log("mail ana.silva@example.com") == WITHHELD

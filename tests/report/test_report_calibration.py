@@ -72,33 +72,30 @@ def test_a_later_report_without_calibration_leaves_no_stale_figures(
     assert "## Calibration" not in result.markdown.read_text()
 
 
-def test_a_calibration_file_of_another_shape_is_shown_as_far_as_it_goes(
+def test_a_calibration_file_of_another_shape_is_a_user_error_naming_the_field(
     calibrated: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    run, _ = calibrated
-    odd = {
-        "inputs": {"human": str(tmp_path / "gone.jsonl")},
-        "criteria": {
-            "accuracy": {
-                "kind": "score",
-                "judges": {
-                    "acc": {
-                        "vs_reference": {
-                            "n_items": 19,
-                            "statistics": {"agreement": {"value": 0.8, "ci95": None}},
-                        }
-                    }
-                },
-                "ceiling": "not an object",
-            },
-            "relevance": ["not", "an", "object"],
-        },
-    }
-    (tmp_path / "calibration.json").write_text(json.dumps(odd), encoding="utf-8")
+    run, calibration = calibrated
+    data = json.loads((calibration / "calibration.json").read_text(encoding="utf-8"))
+    data["criteria"]["accuracy"]["ceiling"] = "not an object"
+    (tmp_path / "calibration.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(
+        UserError,
+        match=r"calibration.json: not a readable calibration file: field 'criteria\.accuracy\.ceiling'",
+    ):
+        write_report(run, out_dir=tmp_path / "out", calibration_dir=tmp_path)
+
+
+def test_a_calibration_whose_human_labels_are_gone_is_shown_without_disagreements(
+    calibrated: tuple[Path, Path], tmp_path: Path
+) -> None:
+    run, calibration = calibrated
+    data = json.loads((calibration / "calibration.json").read_text(encoding="utf-8"))
+    data["inputs"]["human"] = str(tmp_path / "gone.jsonl")
+    (tmp_path / "calibration.json").write_text(json.dumps(data), encoding="utf-8")
     result = write_report(run, out_dir=tmp_path / "out", calibration_dir=tmp_path)
     markdown = result.markdown.read_text()
-    assert "| judge acc | 19 | 0.80 |  |" in markdown
-    assert "criterion 'relevance': not in the expected shape; left out" in markdown
+    assert "| judge acc | 19 |" in markdown
     assert "judge-human disagreements are not listed: the human-label file" in markdown
     assert not any(f.kind in ("missed", "false_alarm") for f in result.findings)
 

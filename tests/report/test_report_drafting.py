@@ -14,9 +14,9 @@ import pytest
 from report_builders import EMAIL, seller_items, write_run
 
 from auditor.errors import ModelBehaviorError, UserError
+from auditor.pii.redact import Redactor
 from auditor.report import Draft, Finding, ReportResult, Summarizer, build_report, write_report
 from auditor.report.drafting import draft_findings
-from auditor.report.redaction import Redactor
 from auditor.report.summarizer import check_draft
 
 Script = list[Draft | Exception]
