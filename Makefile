@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Label Studio (for the real-server test) has its own venv: its pins conflict with ours.
+LS_VENV := .venv-labelstudio
+LS_STAMP := $(LS_VENV)/.installed
 
 .PHONY: demo test lint typecheck pytest clean
 
@@ -12,10 +15,16 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -qq -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+$(LS_STAMP): constraints-labelstudio.txt
+	$(PYTHON) -m venv $(LS_VENV)
+	$(LS_VENV)/bin/python -m pip install -qq --upgrade pip
+	$(LS_VENV)/bin/python -m pip install -qq -c constraints-labelstudio.txt label-studio
+	touch $(LS_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/auditor run configs/demo.yaml --overwrite
 
-test: $(STAMP) lint typecheck pytest
+test: $(STAMP) $(LS_STAMP) lint typecheck pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check auditor tests benchmarks
@@ -24,8 +33,8 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(LS_STAMP)
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf $(VENV) runs .cache
+	rm -rf $(VENV) $(LS_VENV) runs .cache
