@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from auditor.judges.baseline_common import band, margin_confidence, provenance, quote, span_evidence
 from auditor.judges.factcheck import FactCheck, analyse, check_facts
 from auditor.judges.facts import extract_facts
+from auditor.judges.grounding import Grounding, ground
 from auditor.judges.lang import identify
 from auditor.judges.negation import Flip, find_flips
 from auditor.judges.text import normalize, term_set
@@ -37,6 +38,7 @@ from auditor.types import ACCURACY, AuditItem, Evidence, Verdict
 RUBRIC_VERSION = "baseline-accuracy/1"
 NEGATION_CONFLICT = "negation_conflict"
 LOW_OVERLAP = "low_overlap"
+UNSUPPORTED = "unsupported_by_context"
 TAGS = (
     "number_mismatch",
     "amount_mismatch",
@@ -46,8 +48,12 @@ TAGS = (
     "percentage_mismatch",
     NEGATION_CONFLICT,
     LOW_OVERLAP,
+    UNSUPPORTED,
 )
 _FLOORS = (0.55, 0.35, 0.2, 0.1)
+# Against a context, the supported share of the response (see `grounding`); a faithful
+# response is nearly all supported, so the bands sit high.
+_GROUNDED_FLOORS = (0.95, 0.85, 0.7, 0.5)
 _MIN_TERMS_FOR_PRECISION = 3  # "Yes." is fully supported by anything; do not count that
 
 
@@ -61,6 +67,11 @@ class _Findings:
     checks: list[FactCheck]
     flips: list[Flip]
     cross_language: bool
+    grounding: Grounding | None = None  # set when the source is a context
+
+    @property
+    def floors(self) -> tuple[float, float, float, float]:
+        return _FLOORS if self.grounding is None else _GROUNDED_FLOORS
 
     @property
     def matches(self) -> list[FactCheck]:
@@ -135,6 +146,9 @@ def _analyse(item: AuditItem) -> _Findings:
     shared = len(resp_terms & source_terms)
     recall = shared / len(source_terms) if source_terms else 0.0
     precision = shared / len(resp_terms) if len(resp_terms) >= _MIN_TERMS_FOR_PRECISION else 0.0
+    if source == "context" and not cross:
+        grounding = ground(response, source_norm, normalize(item.question))
+        return _Findings(source, text, grounding.support, recall, precision, checks, flips, cross, grounding)
     return _Findings(source, text, max(recall, precision), recall, precision, checks, flips, cross)
 
 
@@ -148,12 +162,16 @@ def _score(f: _Findings) -> tuple[int, float, list[str]]:
         return score, min(0.95, confidence + 0.05 * (conflicts - 1)), tags
     if f.cross_language:
         return 4, 0.4, tags
-    score = band(f.support, _FLOORS)
+    score = band(f.support, f.floors)
     if score == 3 and len(f.matches) >= 2:
         score = 4
-    confidence = margin_confidence(f.support, _FLOORS) + (0.05 if f.matches else 0.0)
+    if f.matches and (f.grounding is None or f.support >= _GROUNDED_FLOORS[3]):
+        # The facts asked for agree ("one week" for "7 days"): the wording may differ.
+        exact = any(not c.approximate for c in f.matches)
+        score = max(score, 4) if exact else 4  # a rough match is never a 5
+    confidence = margin_confidence(f.support, f.floors) + (0.05 if f.matches else 0.0)
     if score <= 2:
-        tags.append(LOW_OVERLAP)
+        tags.append(LOW_OVERLAP if f.grounding is None else UNSUPPORTED)
     return score, round(min(0.95, confidence), 3), tags
 
 
@@ -189,11 +207,15 @@ def _verdict_sentence(f: _Findings, score: int) -> str:
 
 def _reasoning(response: str, f: _Findings, score: int) -> str:
     parts = [f"Compared with the {f.source}."]
-    if f.matches:
+    if f.matches and (f.grounding is None or f.support >= _GROUNDED_FLOORS[3]):
         said = list(dict.fromkeys(_fact_text(c, response, f.source_text)[0] for c in f.matches))
         agreed = ", ".join(f"'{s}'" for s in said[:6])
         more = f" and {len(said) - 6} more" if len(said) > 6 else ""
         parts.append(f"Facts that agree: {agreed}{more}.")
+        rough = [c for c in f.matches if c.approximate]
+        for check in rough[:3]:
+            mine, theirs = _fact_text(check, response, f.source_text)
+            parts.append(f"'{mine}' matches '{theirs}' only approximately (months and years vary).")
     for check in f.conflicts:
         mine, theirs = _fact_text(check, response, f.source_text)
         parts.append(
@@ -202,6 +224,14 @@ def _reasoning(response: str, f: _Findings, score: int) -> str:
     parts.extend(_flip_sentence(response, flip, f.source, f.source_text) for flip in f.flips)
     if f.cross_language:
         parts.append(f"The {f.source} is in another language than the response, so only facts were compared.")
+    elif f.grounding is not None:
+        parts.append(
+            f"The context supports {f.support:.0%} of the response (words per sentence, weakest "
+            "sentence weighted as much as the average)."
+        )
+        if f.grounding.unsupported_numbers:
+            numbers = ", ".join(f"'{n}'" for n in dict.fromkeys(f.grounding.unsupported_numbers))
+            parts.append(f"Numbers the context never states: {numbers}.")
     else:
         parts.append(
             f"Word overlap: the response uses {f.recall:.0%} of the {f.source}'s key terms, and "
