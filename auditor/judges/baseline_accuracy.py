@@ -19,6 +19,8 @@ Tags (a small, stable vocabulary; findings group failures by them):
   (same kind, same thing talked about);
 - `negation_conflict`: the response affirms what the reference denies or the reverse,
   including an opposite leading yes/no;
+- `entity_mismatch`: a place, organisation, programme or person role the source never
+  names, where it names another of the same kind about the same thing (`entities`);
 - `low_overlap`: no conflict, but the response shares little with the reference (score <= 2).
 """
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from auditor.judges.baseline_common import band, margin_confidence, provenance, quote, span_evidence
+from auditor.judges.entities import ENTITY_MISMATCH, EntityConflict, find_entity_conflicts
 from auditor.judges.factcheck import FactCheck, analyse, check_facts
 from auditor.judges.facts import extract_facts
 from auditor.judges.grounding import Grounding, ground
@@ -47,6 +50,7 @@ TAGS = (
     "duration_mismatch",
     "percentage_mismatch",
     NEGATION_CONFLICT,
+    ENTITY_MISMATCH,
     LOW_OVERLAP,
     UNSUPPORTED,
 )
@@ -67,6 +71,7 @@ class _Findings:
     checks: list[FactCheck]
     flips: list[Flip]
     cross_language: bool
+    entities: list[EntityConflict]
     grounding: Grounding | None = None  # set when the source is a context
 
     @property
@@ -142,22 +147,32 @@ def _analyse(item: AuditItem) -> _Findings:
     question_facts = extract_facts(normalize(item.question))
     checks = check_facts(analyse(response), analyse(source_norm), question_facts)
     flips = [] if cross else find_flips(response, source_norm, resp_lang or source_lang)
+    entities = [] if cross else find_entity_conflicts(item.response, text)
     resp_terms, source_terms = term_set(response), term_set(source_norm)
     shared = len(resp_terms & source_terms)
     recall = shared / len(source_terms) if source_terms else 0.0
     precision = shared / len(resp_terms) if len(resp_terms) >= _MIN_TERMS_FOR_PRECISION else 0.0
     if source == "context" and not cross:
         grounding = ground(response, source_norm, normalize(item.question))
-        return _Findings(source, text, grounding.support, recall, precision, checks, flips, cross, grounding)
-    return _Findings(source, text, max(recall, precision), recall, precision, checks, flips, cross)
+        support = grounding.support
+        return _Findings(source, text, support, recall, precision, checks, flips, cross, entities, grounding)
+    return _Findings(source, text, max(recall, precision), recall, precision, checks, flips, cross, entities)
+
+
+def _conflict_count(f: _Findings) -> int:
+    return len(f.conflicts) + len(f.flips) + len(f.entities)
 
 
 def _score(f: _Findings) -> tuple[int, float, list[str]]:
-    conflicts = len(f.conflicts) + len(f.flips)
-    tags = sorted({c.tag for c in f.conflicts if c.tag} | ({NEGATION_CONFLICT} if f.flips else set()))
+    conflicts = _conflict_count(f)
+    tags = sorted(
+        {c.tag for c in f.conflicts if c.tag}
+        | ({NEGATION_CONFLICT} if f.flips else set())
+        | ({ENTITY_MISMATCH} if f.entities else set())
+    )
     if conflicts:
         score = 1 if conflicts >= 2 or f.support < _FLOORS[2] else 2
-        # A number that differs is clear-cut; a polarity flip is read from word cues.
+        # A number that differs is clear-cut; a polarity flip or a swapped name is read from cues.
         confidence = 0.85 if f.conflicts else 0.7
         return score, min(0.95, confidence + 0.05 * (conflicts - 1)), tags
     if f.cross_language:
@@ -195,7 +210,7 @@ def _flip_sentence(response: str, flip: Flip, source: str, source_text: str) -> 
 
 
 def _verdict_sentence(f: _Findings, score: int) -> str:
-    conflicts = len(f.conflicts) + len(f.flips)
+    conflicts = _conflict_count(f)
     if conflicts >= 2:
         return f"Score {score}: {conflicts} conflicts with the {f.source}."
     if conflicts == 1:
@@ -222,6 +237,13 @@ def _reasoning(response: str, f: _Findings, score: int) -> str:
             f"Conflict ({check.tag}): the response says '{mine}' where the {f.source} says '{theirs}'."
         )
     parts.extend(_flip_sentence(response, flip, f.source, f.source_text) for flip in f.flips)
+    for e in f.entities:
+        mine = response[e.mention.start : e.mention.end]
+        theirs = f.source_text[e.other.start : e.other.end]
+        parts.append(
+            f"Conflict ({ENTITY_MISMATCH}): the response names the {e.kind} '{mine}' where the "
+            f"{f.source} names '{theirs}' and never '{mine}'."
+        )
     if f.cross_language:
         parts.append(f"The {f.source} is in another language than the response, so only facts were compared.")
     elif f.grounding is not None:
@@ -255,4 +277,7 @@ def _evidence(response: str, f: _Findings) -> list[Evidence]:
         theirs = quote(f.source_text[flip.reference_start : flip.reference_end])
         note = f"the {f.source} says '{theirs}' ({NEGATION_CONFLICT})"
         evidence.append(span_evidence(response, flip.start, flip.end, "conflict", note))
+    for e in f.entities:
+        note = f"the {f.source} names '{f.source_text[e.other.start : e.other.end]}' ({ENTITY_MISMATCH})"
+        evidence.append(span_evidence(response, e.mention.start, e.mention.end, "conflict", note))
     return evidence

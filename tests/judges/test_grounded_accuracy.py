@@ -53,3 +53,59 @@ def test_against_a_context_what_counts_is_how_much_of_the_response_it_supports()
     assert faithful.passed
     assert invented.score is not None and invented.score <= 2
     assert "unsupported_by_context" in invented.tags and "'300'" in invented.reasoning
+
+
+@pytest.mark.parametrize(
+    ("response", "source", "named"),
+    [
+        (
+            "Your parcel ships from our warehouse in Lisbon.",
+            "Your parcel ships from our warehouse in Madrid.",
+            "Madrid",
+        ),
+        (
+            "The tenant pays for repairs to the heating.",
+            "The landlord pays for repairs to the heating.",
+            "landlord",
+        ),
+        (
+            "Der Mieter zahlt die Reparatur der Heizung.",
+            "Laut Vertrag zahlt der Vermieter die Reparatur der Heizung.",
+            "Vermieter",
+        ),
+        ("Le colis part de notre entrepôt à Lyon.", "Le colis part de notre entrepôt à Lille.", "Lille"),
+        ("Refunds are paid out by Barclays Bank.", "Refunds are paid out by Lloyds Bank.", "Lloyds Bank"),
+        (
+            "El comprador paga el envío de la devolución.",
+            "El vendedor paga el envío de la devolución.",
+            "vendedor",
+        ),
+    ],
+)
+def test_a_place_organisation_or_role_the_source_replaces_is_a_conflict(
+    response: str, source: str, named: str
+) -> None:
+    for v in (_judge(response, reference=source), _judge(response, context=source)):
+        assert v.score is not None and v.score <= 2 and "entity_mismatch" in v.tags
+        assert f"'{named}'" in v.reasoning
+        assert any(e.kind == "conflict" for e in v.evidence)
+
+
+@pytest.mark.parametrize(
+    ("response", "source"),
+    [
+        # the source names both: no replacement
+        (
+            "Sellers in Madrid can join the Premium programme.",
+            "Sellers in Madrid and Lisbon can join the Premium programme.",
+        ),
+        ("The tenant must report the damage.", "The tenant reports damage; the landlord repairs it."),
+        # another kind in another role, about something else
+        ("Our office in Porto answers calls.", "Returns are inspected in Madrid within 5 days."),
+    ],
+)
+def test_names_the_source_also_uses_or_that_speak_of_other_things_are_no_conflict(
+    response: str, source: str
+) -> None:
+    v = _judge(response, reference=source)
+    assert "entity_mismatch" not in v.tags, v.reasoning
