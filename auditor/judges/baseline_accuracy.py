@@ -57,7 +57,7 @@ TAGS = (
 _FLOORS = (0.55, 0.35, 0.2, 0.1)
 # Against a context, the supported share of the response (see `grounding`); a faithful
 # response is nearly all supported, so the bands sit high.
-_GROUNDED_FLOORS = (0.95, 0.85, 0.7, 0.5)
+_GROUNDED_FLOORS = (0.92, 0.85, 0.75, 0.5)
 _MIN_TERMS_FOR_PRECISION = 3  # "Yes." is fully supported by anything; do not count that
 
 
@@ -180,8 +180,9 @@ def _score(f: _Findings) -> tuple[int, float, list[str]]:
     score = band(f.support, f.floors)
     if score == 3 and len(f.matches) >= 2:
         score = 4
-    if f.matches and (f.grounding is None or f.support >= _GROUNDED_FLOORS[3]):
+    if f.matches and (f.grounding is None or not f.grounding.unsupported_numbers):
         # The facts asked for agree ("one week" for "7 days"): the wording may differ.
+        # Against a context only when no number the response states is missing from it.
         exact = any(not c.approximate for c in f.matches)
         score = max(score, 4) if exact else 4  # a rough match is never a 5
     confidence = margin_confidence(f.support, f.floors) + (0.05 if f.matches else 0.0)
@@ -222,7 +223,7 @@ def _verdict_sentence(f: _Findings, score: int) -> str:
 
 def _reasoning(response: str, f: _Findings, score: int) -> str:
     parts = [f"Compared with the {f.source}."]
-    if f.matches and (f.grounding is None or f.support >= _GROUNDED_FLOORS[3]):
+    if f.matches:
         said = list(dict.fromkeys(_fact_text(c, response, f.source_text)[0] for c in f.matches))
         agreed = ", ".join(f"'{s}'" for s in said[:6])
         more = f" and {len(said) - 6} more" if len(said) > 6 else ""
