@@ -6,9 +6,14 @@ is the failure that matters most.
 
 Scoring (1-5):
 - two or more conflicts -> 1; one conflict -> 2 (1 when the overlap is also low);
-- otherwise the share of reference terms the response uses (or of response terms the
-  reference supports, whichever is larger) decides: >= 0.55 -> 5, >= 0.35 -> 4,
-  >= 0.2 -> 3, >= 0.1 -> 2, else 1; a 3 with two or more agreeing facts becomes a 4.
+- otherwise, against a reference, the share of reference terms the response uses (or of
+  response terms the reference supports, whichever is larger) decides: >= 0.55 -> 5,
+  >= 0.35 -> 4, >= 0.2 -> 3, >= 0.1 -> 2, else 1; against a context, the share of the
+  response the context supports (`grounding`) decides: >= 0.92 -> 5, >= 0.85 -> 4,
+  >= 0.75 -> 3, >= 0.5 -> 2, else 1 (bands tuned on the QAGS-XSum dev set);
+- a 3 with two or more agreeing facts becomes a 4; an agreeing fact with no conflict lifts
+  the score to 4 (against a context, only when no stated number is missing from it); a
+  match that holds only approximately ("a month" for "30 days") gives at most 4.
 - a reference in another language than the response is compared on facts only: agreeing
   facts give 4, no comparable fact leaves the item unscored.
 The reference is used when present, else the context.
@@ -21,7 +26,8 @@ Tags (a small, stable vocabulary; findings group failures by them):
   including an opposite leading yes/no;
 - `entity_mismatch`: a place, organisation, programme or person role the source never
   names, where it names another of the same kind about the same thing (`entities`);
-- `low_overlap`: no conflict, but the response shares little with the reference (score <= 2).
+- `low_overlap`: no conflict, but the response shares little with the reference (score <= 2);
+- `unsupported_by_context`: no conflict, but the context supports little of the response.
 """
 
 from __future__ import annotations
