@@ -1,7 +1,8 @@
 """Comparing the facts of a response with the facts of a reference (or a context).
 
 A response fact *matches* when the reference states the same value for a fact of the same
-kind (a duration in any unit, converted to days; an amount in a currency it may share; a
+kind (a duration in any unit, converted to days, where a month or a year against another
+unit matches only approximately; an amount in a currency it may share; a
 percentage; a date; a number counting the same noun). It *conflicts* when it matches
 nothing and a reference fact of the same kind is stated in a sentence about the same
 thing (the two sentences share content words): "You have 7 days to respond to the claim"
@@ -19,7 +20,7 @@ from typing import Literal
 
 from auditor.judges.facts import AMOUNT, DATE, DURATION, NUMBER, PERCENTAGE, Fact, extract_facts
 from auditor.judges.text import Term, clauses, terms
-from auditor.judges.units import UNIT_IN_DAYS
+from auditor.judges.units import UNIT_DAYS_RANGE, UNIT_IN_DAYS
 
 TAG_BY_KIND = {
     AMOUNT: "amount_mismatch",
@@ -86,6 +87,7 @@ class FactCheck:
     status: Literal["match", "conflict"]
     other: Fact
     tag: str | None = None  # set for a conflict
+    approximate: bool = False  # a match that holds only roughly ("a month" for "30 days")
 
 
 def _in_days(fact: Fact) -> tuple[float, ...]:
@@ -116,12 +118,31 @@ def comparable(fact: Fact, other: Fact) -> bool:
     return True
 
 
+def _days_range(fact: Fact) -> tuple[float, float]:
+    low, high = UNIT_DAYS_RANGE.get(fact.unit, (UNIT_IN_DAYS[fact.unit],) * 2)
+    return min(fact.values) * low, max(fact.values) * high
+
+
+def approximately_agrees(fact: Fact, other: Fact) -> bool:
+    """Whether two durations agree once months and years are allowed their varying length.
+
+    "a month" is 28 to 31 days, so it agrees with "30 days" or "4 weeks" only roughly.
+    """
+    if fact.kind != DURATION or fact.unit == other.unit:
+        return False
+    if fact.unit not in UNIT_DAYS_RANGE and other.unit not in UNIT_DAYS_RANGE:
+        return False
+    (a_low, a_high), (b_low, b_high) = _days_range(fact), _days_range(other)
+    return a_low - _EPS <= b_high and b_low - _EPS <= a_high
+
+
 def agrees(fact: Fact, other: Fact) -> bool:
     """Whether two comparable facts state the same value (and currency)."""
     if fact.kind == DATE:
         return _dates_agree(fact, other)
     if fact.kind == DURATION:
-        return _values_agree(_in_days(fact), _in_days(other))
+        exact_units = fact.unit == other.unit or not {fact.unit, other.unit} & UNIT_DAYS_RANGE.keys()
+        return exact_units and _values_agree(_in_days(fact), _in_days(other))
     if fact.kind == AMOUNT and not (fact.currencies & other.currencies):
         return False
     return _values_agree(fact.values, other.values)
@@ -153,6 +174,10 @@ def check_facts(response: Analysed, reference: Analysed, question: tuple[Fact, .
         agreeing = next((other for other, _ in candidates if agrees(fact, other)), None)
         if agreeing is not None:
             checks.append(FactCheck(fact, "match", agreeing))
+            continue
+        rough = next((other for other, _ in candidates if approximately_agrees(fact, other)), None)
+        if rough is not None:
+            checks.append(FactCheck(fact, "match", rough, approximate=True))
             continue
         if any(comparable(fact, q) and agrees(fact, q) for q in question):
             continue  # the question supplied it: an echo, not a claim about the policy

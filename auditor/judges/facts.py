@@ -4,7 +4,7 @@ Extraction runs on a normalised text (`auditor.judges.text.normalize`, same leng
 original), so every fact's span is a span of the original text. Numbers may be written
 with thousands separators ("1,000", "1.000", "1 000"), decimal commas ("1,5"), full-width
 digits (normalised beforehand), CJK multipliers ("1万"), Chinese numerals before a unit
-("三个工作日") and number words before a time unit ("thirty days", "zwei Wochen").
+("三个工作日") and number words before a time unit ("thirty days", "zwei Wochen", "a fortnight").
 
 A fact has a *kind* and a *unit*, and only facts of the same kind and a comparable unit are
 ever compared (see `auditor.judges.factcheck`): a response's order id or a year is never
@@ -84,6 +84,8 @@ def parse_number(raw: str) -> float:
         return _parse_digits(raw)
     if raw in units.NUMBER_WORDS:
         return float(units.NUMBER_WORDS[raw])
+    if raw in ("a", "an"):
+        return 1.0  # "a week": read only before a unit of time
     return units.parse_cjk_numeral(raw)
 
 
@@ -103,6 +105,7 @@ def _number_matches(norm: str) -> list[re.Match[str]]:
         for m in _LATIN_WORD_RE.finditer(norm)
         if m.group() in units.NUMBER_WORDS and norm[m.end() : m.end() + 1] in (" ", "-")
     ]
+    found += units.ARTICLE_BEFORE_UNIT_RE.finditer(norm)
     if _HAS_CJK_NUMERAL_RE.search(norm):
         found += _CJK_NUMERAL_RE.finditer(norm)
     return sorted(found, key=lambda m: m.start())

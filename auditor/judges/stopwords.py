@@ -1,7 +1,7 @@
 """Function-word lists for the baseline judges' languages (en, es, de, pt, fr; zh characters).
 
-They serve two ends: dropping words that carry no topic from overlap measures, and
-telling Latin-script languages apart (`auditor.judges.lang`). The lists are short on
+They drop words that carry no topic from overlap measures (language identification is
+`lingua`'s, in `auditor.judges.lang`). The lists are short on
 purpose: the most frequent function words, in lower case, with and without accents.
 """
 
@@ -69,7 +69,6 @@ FR = _words(
     """
 )
 
-LATIN_STOPWORDS: dict[str, frozenset[str]] = {"en": EN, "es": ES, "de": DE, "pt": PT, "fr": FR}
 ALL_STOPWORDS: frozenset[str] = EN | ES | DE | PT | FR
 
 # Chinese characters that are grammatical glue rather than topic; a bigram made only of

@@ -35,7 +35,18 @@ NUMBER_WORDS: dict[str, float] = {
     # fr
     "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
     "vingt": 20, "trente": 30, "soixante": 60, "quatre-vingt-dix": 90,
+    # it
+    "due": 2, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8, "dieci": 10,
+    "dodici": 12, "quattordici": 14, "quindici": 15, "venti": 20, "trenta": 30, "sessanta": 60,
+    "novanta": 90,
+    # nl
+    "een": 1, "één": 1, "twee": 2, "drie": 3, "vijf": 5, "zes": 6, "zeven": 7, "negen": 9,
+    "tien": 10, "twaalf": 12, "veertien": 14, "vijftien": 15, "twintig": 20, "dertig": 30,
+    "zestig": 60, "negentig": 90,
 }  # fmt: skip
+# English articles count one of a unit of time ("a week", "an hour"), and only that: in the
+# other languages "a" is a preposition.
+ARTICLE_BEFORE_UNIT_RE = re.compile(r"\b(?:a|an)(?= (?:fortnight|day|week|month|year|hour|minute)\b)")
 
 _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 _CJK_DIGITS.update({"七": 7, "八": 8, "九": 9})
@@ -63,38 +74,40 @@ _DURATION_UNITS: dict[str, str] = {
         r"|jours? ouvr[ée]s|jours? ouvrables"
         r"|个?工作日|営業日"
     ),
-    "minute": r"minutes?|mins?|minutos?|minuten?|分钟|分間",
-    "hour": r"hours?|hrs?|h|horas?|stunden?|std|heures?|个?小时|時間",
-    "day": r"days?|d[ií]as?|tagen?|tage|tag|tägig\w*|jours?|d|天|日間|日(?![元本])",
-    "week": r"weeks?|semanas?|wochen?|woche|semaines?|个?星期|周|週間|週",
-    "month": r"months?|mes(?:es)?|mês|monate?n?|monat|mois|个月|[ヶかカヵケ]月間?",
-    "year": r"years?|años?|anos?|jahren?|jahre|jahr|ans?|années?|年間|年(?!\d)",
+    "minute": r"minutes?|mins?|minutos?|minuten?|minuti|minuto|分钟|分間|분",
+    "hour": r"hours?|hrs?|h|horas?|stunden?|std|heures?|ore|ora|uur|个?小时|時間|시간",
+    "day": (
+        r"days?|d[ií]as?|tagen?|tage|tag|tägig\w*|jours?|d|giorni|giorno|dagen|dag"
+        r"|天|日間|日(?![元本])|일"
+    ),
+    "fortnight": r"fortnights?|quincenas?|quinzenas?|quinzaines?",
+    "week": r"weeks?|semanas?|wochen?|woche|semaines?|settimane|settimana|weken|个?星期|周|週間|週|주일?",
+    "month": (
+        r"months?|mes(?:es)?|mês|monate?n?|monat|mois|mesi|mese|maanden|maand"
+        r"|个月|[ヶかカヵケ]月間?|개월"
+    ),
+    "year": r"years?|años?|anos?|jahren?|jahre|jahr|ans?|années?|anni|anno|jaren|jaar|年間|年(?!\d)|년",
 }
 DURATION_AFTER_RE = re.compile(
     r"[ -]?(?:" + "|".join(f"(?P<{unit}>(?:{alts}){_L})" for unit, alts in _DURATION_UNITS.items()) + ")"
 )
-# Units of one group are compared with each other; "24 hours" is never held against
-# "30 days" (they are usually about different steps of a process).
-UNIT_GROUP = {
-    "minute": "short",
-    "hour": "short",
-    "day": "days",
-    "business_day": "days",
-    "week": "days",
-    "month": "long",
-    "year": "long",
-}
 UNIT_IN_DAYS = {
     "minute": 1 / 1440,
     "hour": 1 / 24,
     "day": 1,
     "business_day": 1,
     "week": 7,
+    "fortnight": 14,
     "month": 30,
     "year": 365,
 }
 
 CJK_NUMERAL_FOLLOW_RE = r"天|日|小时|時間|周|週|星期|月|ヶ月|か月|カ月|年|工作日|営業日|元|块|円"
+
+
+# Units whose length in days varies: a month is 28 to 31 days, a year 365 or 366, so a
+# duration in one of them equals one in another unit only approximately.
+UNIT_DAYS_RANGE = {"month": (28.0, 31.0), "year": (365.0, 366.0)}
 
 
 def duration_unit(match: re.Match[str]) -> str:
