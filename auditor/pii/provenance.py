@@ -22,6 +22,7 @@ from typing import Literal
 import regex  # type: ignore[import-untyped]  # no stubs; see docs/pii.md
 
 from auditor.pii.recognizers.base import words
+from auditor.pii.recognizers.contact import spelled_out_email
 from auditor.pii.spans import Detection
 from auditor.pii.validators import alnum_upper, digits
 from auditor.types import AuditItem
@@ -57,6 +58,7 @@ class SourceText:
         self.alnum = alnum_upper(text)
         self.words = frozenset(_WORD.findall(self.folded))
         self.numbers = tuple(digits(m.group()) for m in _NUMBER_RUN.finditer(text))
+        self.emails = spelled_out_email(self.folded)
 
     def contains(self, det: Detection) -> bool:
         """Whether the detected span, normalised for its type, occurs in this source."""
@@ -66,8 +68,8 @@ class SourceText:
             return self._has_name(det.text)
         if det.entity_type in ("STREET_ADDRESS", "LOCATION"):
             return self._has_address(det.text)
-        if det.entity_type == "EMAIL_ADDRESS":
-            return fold(det.text) in self.folded
+        if det.entity_type == "EMAIL_ADDRESS":  # spelled out or not, on either side
+            return spelled_out_email(det.text) in self.emails
         key = alnum_upper(det.text)
         if key.isdigit() and len(key) >= _MIN_NUMBER:
             return self._has_number(key, det.text.lstrip().startswith("+"))

@@ -38,10 +38,50 @@ def _email_domain(text: str) -> Check:
     return Check.STRUCTURE if _suffixes()(text.rsplit("@", 1)[-1]).suffix else Check.INVALID
 
 
+# An address spelled out in words to slip past filters: "john dot smith at gmail dot com",
+# "juan punto perez arroba gmail punto com", "max punkt muster at web punkt de",
+# "ahmet nokta yilmaz et işareti gmail nokta com". The words for "." and "@" per language
+# (en, es, pt, de, fr, it, nl, pl, tr), bracketed forms ("[at]", "(dot)") too.
+_DOT_WORDS = r"dot|punto|ponto|punkt|point|punt|kropka|nokta"
+_AT_WORDS = (
+    r"at|arroba|arobase|chez|chiocciola|at-zeichen|klammeraffe|apenstaartje|małpa|malpa"
+    r"|(?:@|et)[ \t]+işareti"
+)
+_SPELLED_DOT = rf"(?:[ \t]*[(\[][ \t]*(?:{_DOT_WORDS})[ \t]*[)\]][ \t]*|[ \t]+(?:{_DOT_WORDS})[ \t]+|\.)"
+_SPELLED_AT = (
+    rf"(?:[ \t]*[(\[][ \t]*(?:{_AT_WORDS})[ \t]*[)\]][ \t]*|[ \t]+(?:{_AT_WORDS})[ \t]+|[ \t]*@[ \t]*)"
+)
+_PART = r"[A-Za-z0-9][A-Za-z0-9_\-]*"
+_SPELLED_EMAIL = (
+    rf"(?i)(?<![\w@.]){_PART}(?:{_SPELLED_DOT}{_PART}){{0,3}}{_SPELLED_AT}{_PART}(?:{_SPELLED_DOT}{_PART}){{1,3}}"
+    rf"(?![\w@]|\.\w|{_SPELLED_AT})"  # "write to him at john dot smith at ..." starts at john
+)
+_SPELLED_DOT_RE = regex.compile(_SPELLED_DOT, regex.IGNORECASE)
+_SPELLED_AT_RE = regex.compile(_SPELLED_AT, regex.IGNORECASE)
+
+
+def spelled_out_email(text: str) -> str:
+    """The address a spelled-out email stands for: "a dot b at c dot com" -> "a.b@c.com"."""
+    return str(_SPELLED_DOT_RE.sub(".", _SPELLED_AT_RE.sub("@", text, count=1))).casefold()
+
+
+def _spelled_email(text: str) -> Check:
+    """Spelled out (a word, not the sign, for "." or "@"), with a real public suffix."""
+    address = spelled_out_email(text)
+    if address == text.casefold() or address.count("@") != 1:
+        return Check.INVALID  # an ordinary address: the plain rule has it
+    return _email_domain(address)
+
+
 def email_recognizer() -> RuleRecognizer:
-    """Email addresses whose domain has a known public suffix."""
-    rule = Rule("email", EMAIL_ADDRESS, _EMAIL, 0.85, validator=_email_domain)
-    return RuleRecognizer("EmailRecognizer", [rule])
+    """Email addresses whose domain has a known public suffix, written or spelled out."""
+    return RuleRecognizer(
+        "EmailRecognizer",
+        [
+            Rule("email", EMAIL_ADDRESS, _EMAIL, 0.85, validator=_email_domain),
+            Rule("email_spelled", EMAIL_ADDRESS, _SPELLED_EMAIL, 0.8, validator=_spelled_email),
+        ],
+    )
 
 
 # Where a national number is dialled without its country code, only the matcher for that
