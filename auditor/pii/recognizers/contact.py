@@ -10,6 +10,7 @@ import tldextract
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 
 from auditor.pii.recognizers.base import Rule, RuleRecognizer, context_regex, has_context, result
+from auditor.pii.recognizers.commerce import ORDER_CONTEXT, SHIPPING_CONTEXT
 from auditor.pii.validators import Check
 
 EMAIL_ADDRESS = "EMAIL_ADDRESS"
@@ -96,6 +97,24 @@ PHONE_CONTEXT = (
     "फ़ोन", "मोबाइल", "هاتف", "جوال",
 )  # fmt: skip
 
+# Numbers of a purchase, parcel or case: digits after these words are a reference shaped
+# like a phone ("AWB 020 4567 8912", "Başvuru no: 0212 555 0147"), unless a phone word is
+# nearer. Each language's ordinary words for them.
+REFERENCE_CONTEXT = (
+    *ORDER_CONTEXT, *SHIPPING_CONTEXT, "reference", "ref", "ref.", "application", "application number",
+    "case", "case number", "ticket", "invoice", "claim", "return number", "rma",
+    "referenz", "aktenzeichen", "rechnungsnummer", "vorgangsnummer", "auftragsnummer", "antrag",
+    "referencia", "solicitud", "factura", "expediente", "número de pedido",
+    "référence", "dossier", "facture", "demande", "numéro de commande",
+    "riferimento", "pratica", "fattura", "richiesta", "numero d'ordine",
+    "referência", "protocolo", "fatura", "solicitação", "bestelling", "bestelnummer", "referentie",
+    "zending", "factuur", "aanvraag", "zamówienie", "numer zamówienia", "przesyłka", "faktura", "wniosek",
+    "sipariş", "sipariş numarası", "takip", "kargo", "başvuru", "referans",
+    "申請番号", "受付番号", "問い合わせ番号", "申请号", "参考号", "주문번호", "송장번호", "운송장",
+    "신청번호", "접수번호", "주문",
+)  # fmt: skip
+REFERENCE_WINDOW = 32
+
 # A grouped digit string: what a phone number looks like when libphonenumber cannot place
 # it (unknown numbering plans, synthetic data). Only counted after a phone context word.
 _LOOSE_PHONE = (
@@ -112,6 +131,7 @@ class PhoneRecognizer(LocalRecognizer):
     def __init__(self, regions: tuple[str, ...] = PHONE_REGIONS) -> None:
         self.regions = regions
         self._context = context_regex(PHONE_CONTEXT)
+        self._reference = context_regex(REFERENCE_CONTEXT)
         self._loose = regex.compile(_LOOSE_PHONE)
         super().__init__(supported_entities=[PHONE_NUMBER], name="PhoneRecognizer", supported_language="en")
 
@@ -125,6 +145,8 @@ class PhoneRecognizer(LocalRecognizer):
         spans: dict[tuple[int, int], float] = {}
         for region in self.regions:
             for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+                if self._is_reference(text, match.start):
+                    continue
                 context = has_context(self._context, text, match.start)
                 score = 0.95 if context else (0.75 if match.raw_string.startswith("+") else 0.6)
                 key = (match.start, match.end)
@@ -134,6 +156,8 @@ class PhoneRecognizer(LocalRecognizer):
         for match in self._loose.finditer(text):
             digit_count = sum(c.isdigit() for c in match.group())
             labelled = _PHONE_LABEL_AFTER.match(text, match.end()) is not None
+            if self._is_reference(text, match.start()):
+                continue
             if 6 <= digit_count <= 15 and (labelled or has_context(self._context, text, match.start())):
                 out.append(
                     result(
@@ -146,3 +170,9 @@ class PhoneRecognizer(LocalRecognizer):
                     )
                 )
         return out
+
+    def _is_reference(self, text: str, start: int) -> bool:
+        """An order, parcel or case word just before the digits, and no phone word."""
+        return has_context(self._reference, text, start, REFERENCE_WINDOW) and not has_context(
+            self._context, text, start, REFERENCE_WINDOW
+        )
