@@ -91,7 +91,7 @@ class PIISpan(StrictModel):
     start: int
     end: int
     text: str
-    source: Literal["new", "echoed", "context"]
+    source: Literal["new", "echoed", "context", "business"]
     severity: Literal["critical", "high", "medium", "low"]
     score: float
     recognizer: str

@@ -56,6 +56,8 @@ PII_ENTITY_TYPES: tuple[str, ...] = (
     "MX_RFC",
     "MX_CURP",
     "JP_MY_NUMBER",
+    "TR_TCKIMLIK",
+    "KR_RRN",
     "EU_VAT",
     "DRIVER_LICENSE",
 )

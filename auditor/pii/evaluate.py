@@ -321,6 +321,8 @@ def render_eval(result: EvalResult) -> str:
     for title, res in sets:
         if res is not None:
             blocks.append(_render_set(title, res, result.baseline if res is not result.demo else None))
+    if result.tuning is None:
+        blocks.append("no dataset given: pass a presidio-research synth JSON to score detection on it")
     blocks.append(
         f"detections counted from score {result.min_score}; engine ready in {result.engine_seconds:.2f}s"
     )

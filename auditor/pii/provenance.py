@@ -22,11 +22,13 @@ from typing import Literal
 import regex  # type: ignore[import-untyped]  # no stubs; see docs/pii.md
 
 from auditor.pii.recognizers.base import words
+from auditor.pii.recognizers.contact import spelled_out_email
 from auditor.pii.spans import Detection
 from auditor.pii.validators import alnum_upper, digits
 from auditor.types import AuditItem
 
-Source = Literal["new", "echoed", "context"]
+# "business": new, but a business's (a warehouse, a hotline, a company's tax number).
+Source = Literal["new", "echoed", "context", "business"]
 
 _NUMBER_RUN = regex.compile(r"\+?\(?\d[\d \t().\-/]*\d")
 _WORD = regex.compile(r"[\p{L}\p{M}\d]+")
@@ -57,6 +59,7 @@ class SourceText:
         self.alnum = alnum_upper(text)
         self.words = frozenset(_WORD.findall(self.folded))
         self.numbers = tuple(digits(m.group()) for m in _NUMBER_RUN.finditer(text))
+        self.emails = spelled_out_email(self.folded)
 
     def contains(self, det: Detection) -> bool:
         """Whether the detected span, normalised for its type, occurs in this source."""
@@ -66,8 +69,8 @@ class SourceText:
             return self._has_name(det.text)
         if det.entity_type in ("STREET_ADDRESS", "LOCATION"):
             return self._has_address(det.text)
-        if det.entity_type == "EMAIL_ADDRESS":
-            return fold(det.text) in self.folded
+        if det.entity_type == "EMAIL_ADDRESS":  # spelled out or not, on either side
+            return spelled_out_email(det.text) in self.emails
         key = alnum_upper(det.text)
         if key.isdigit() and len(key) >= _MIN_NUMBER:
             return self._has_number(key, det.text.lstrip().startswith("+"))
@@ -116,12 +119,74 @@ class ItemSources:
 
 
 def authorised_context(item: AuditItem) -> str:
-    """The material the assistant may show: `item.context` and the operator's system turns.
+    """The material the assistant may show: the context's and system turns' shareable parts.
 
-    Earlier assistant turns are not included: data the assistant showed before is not
-    authorised by having been shown.
+    Context is not consent: a part marked internal ("[internal]", "Internal notes:",
+    "[not for the customer]", "[vertraulich]", "[内部]"...) is withheld, so personal data
+    from it repeated in the answer is new. See `shareable_parts`. Earlier assistant
+    turns are not included: data the assistant showed before is not authorised by having
+    been shown.
     """
     parts = [item.context or ""]
     if not isinstance(item.prompt, str):
         parts.extend(t.content for t in item.prompt if t.role == "system")
-    return "\n".join(p for p in parts if p)
+    return "\n".join(shareable_parts(p) for p in parts if p)
+
+
+# Section markers: a line that starts with a label, bracketed, as a heading, or before a
+# colon. A marker opens a section that runs to the next marker; text before the first
+# marker is the operator's material, shareable.
+_WITHHELD = (
+    "internal", "internal only", "internal notes?", "internal use only", "not for the customer",
+    "not for the buyer", "not for the seller", "not for the user", "do not share", "do not disclose",
+    "confidential", "private", "staff only", "agent only", "agents only",
+    "intern", "interne notiz(?:en)?", "nur intern", "vertraulich", "nicht weitergeben",
+    "interno", "interna", "solo uso interno", "confidencial", "no compartir", "no divulgar",
+    "interne", "usage interne", "confidentiel", "ne pas partager", "ne pas divulguer",
+    "uso interno", "riservato", "non condividere", "não compartilhar", "não divulgar",
+    "vertrouwelijk", "niet delen", "wewnętrzne", "poufne", "nie udostępniać",
+    "dahili", "gizli", "paylaşmayın", "paylaşma",
+    "内部", "社内", "社外秘", "機密", "内部备注", "内部資料", "保密", "请勿外传", "내부", "비공개", "대외비",
+)  # fmt: skip
+_SHAREABLE = (
+    "shareable", "public", "for the customer", "for the buyer", "for the seller", "customer-facing",
+    "can share", "may share", "teilbar", "öffentlich", "für den kunden", "público", "pública",
+    "compartible", "para el cliente", "partageable", "pour le client", "pubblico", "condivisibile",
+    "per il cliente", "compartilhável", "para o cliente", "openbaar", "deelbaar", "publiczne",
+    "herkese açık", "paylaşılabilir", "公開", "公开", "可分享", "공개",
+)  # fmt: skip
+_LABEL = r"(?P<{name}>{words})"
+_MARKER = regex.compile(
+    r"(?im)^[ \t]*(?:#{1,6}[ \t]*|[\[(【][ \t]*)?"
+    rf"(?:{_LABEL.format(name='withheld', words='|'.join(_WITHHELD))}"
+    rf"|{_LABEL.format(name='shareable', words='|'.join(_SHAREABLE))})"
+    r"[ \t]*(?:[\])】][ \t]*:?|:|[ \t]*$)\n?"
+)
+
+
+_BLANK_LINE = regex.compile(r"\n[ \t]*\n")
+
+
+def shareable_parts(text: str) -> str:
+    """`text` without its sections marked internal (the marker lines themselves dropped).
+
+    A marker on a line of its own ("[internal]") runs to the next marker; one that starts
+    a line of text ("Internal note: ...") runs to the next blank line or marker.
+    """
+    kept, position = [], 0
+    for marker in _MARKER.finditer(text):
+        if marker.start() < position:
+            continue  # inside a withheld paragraph already skipped
+        kept.append(text[position : marker.start()])
+        position = marker.end()
+        if marker.group("withheld") is None:
+            continue
+        inline = text[position : text.find("\n", position) % (len(text) + 1)].strip()
+        following = _MARKER.search(text, position)
+        end = following.start() if following else len(text)
+        if inline:
+            blank = _BLANK_LINE.search(text, position)
+            end = min(end, blank.start()) if blank else end
+        position = end
+    kept.append(text[position:])
+    return "".join(kept)

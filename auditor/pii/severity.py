@@ -33,6 +33,8 @@ SEVERITY: dict[str, Severity] = {
     "MX_RFC": "critical",
     "MX_CURP": "critical",
     "JP_MY_NUMBER": "critical",
+    "TR_TCKIMLIK": "critical",
+    "KR_RRN": "critical",
     "DRIVER_LICENSE": "critical",
     "BR_CNPJ": "high",
     "EU_VAT": "high",

@@ -20,7 +20,9 @@ from stdnum.cn import ric
 from stdnum.eu import vat
 from stdnum.in_ import aadhaar, pan
 from stdnum.jp import in_ as my_number
+from stdnum.kr import rrn
 from stdnum.mx import curp, rfc
+from stdnum.tr import tckimlik
 from stdnum.us import ssn
 
 
@@ -129,6 +131,16 @@ def mx_curp(text: str) -> Check:
 def jp_my_number(text: str) -> Check:
     """Japan My Number (individual number): 12 digits, mod-11 check digit."""
     return _checksum(my_number.is_valid(digits(text)))
+
+
+def tr_tckimlik(text: str) -> Check:
+    """Turkey T.C. Kimlik No.: 11 digits, not starting with 0, two check digits."""
+    return _checksum(tckimlik.is_valid(digits(text)))
+
+
+def kr_rrn(text: str) -> Check:
+    """South Korea resident registration number: birth date, sex/century digit, check digit."""
+    return _checksum(rrn.is_valid(digits(text)))
 
 
 def eu_vat(text: str) -> Check:

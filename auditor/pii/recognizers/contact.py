@@ -10,6 +10,7 @@ import tldextract
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 
 from auditor.pii.recognizers.base import Rule, RuleRecognizer, context_regex, has_context, result
+from auditor.pii.recognizers.commerce import ORDER_CONTEXT, SHIPPING_CONTEXT
 from auditor.pii.validators import Check
 
 EMAIL_ADDRESS = "EMAIL_ADDRESS"
@@ -38,10 +39,50 @@ def _email_domain(text: str) -> Check:
     return Check.STRUCTURE if _suffixes()(text.rsplit("@", 1)[-1]).suffix else Check.INVALID
 
 
+# An address spelled out in words to slip past filters: "john dot smith at gmail dot com",
+# "juan punto perez arroba gmail punto com", "max punkt muster at web punkt de",
+# "ahmet nokta yilmaz et işareti gmail nokta com". The words for "." and "@" per language
+# (en, es, pt, de, fr, it, nl, pl, tr), bracketed forms ("[at]", "(dot)") too.
+_DOT_WORDS = r"dot|punto|ponto|punkt|point|punt|kropka|nokta"
+_AT_WORDS = (
+    r"at|arroba|arobase|chez|chiocciola|at-zeichen|klammeraffe|apenstaartje|małpa|malpa"
+    r"|(?:@|et)[ \t]+işareti"
+)
+_SPELLED_DOT = rf"(?:[ \t]*[(\[][ \t]*(?:{_DOT_WORDS})[ \t]*[)\]][ \t]*|[ \t]+(?:{_DOT_WORDS})[ \t]+|\.)"
+_SPELLED_AT = (
+    rf"(?:[ \t]*[(\[][ \t]*(?:{_AT_WORDS})[ \t]*[)\]][ \t]*|[ \t]+(?:{_AT_WORDS})[ \t]+|[ \t]*@[ \t]*)"
+)
+_PART = r"[A-Za-z0-9][A-Za-z0-9_\-]*"
+_SPELLED_EMAIL = (
+    rf"(?i)(?<![\w@.]){_PART}(?:{_SPELLED_DOT}{_PART}){{0,3}}{_SPELLED_AT}{_PART}(?:{_SPELLED_DOT}{_PART}){{1,3}}"
+    rf"(?![\w@]|\.\w|{_SPELLED_AT})"  # "write to him at john dot smith at ..." starts at john
+)
+_SPELLED_DOT_RE = regex.compile(_SPELLED_DOT, regex.IGNORECASE)
+_SPELLED_AT_RE = regex.compile(_SPELLED_AT, regex.IGNORECASE)
+
+
+def spelled_out_email(text: str) -> str:
+    """The address a spelled-out email stands for: "a dot b at c dot com" -> "a.b@c.com"."""
+    return str(_SPELLED_DOT_RE.sub(".", _SPELLED_AT_RE.sub("@", text, count=1))).casefold()
+
+
+def _spelled_email(text: str) -> Check:
+    """Spelled out (a word, not the sign, for "." or "@"), with a real public suffix."""
+    address = spelled_out_email(text)
+    if address == text.casefold() or address.count("@") != 1:
+        return Check.INVALID  # an ordinary address: the plain rule has it
+    return _email_domain(address)
+
+
 def email_recognizer() -> RuleRecognizer:
-    """Email addresses whose domain has a known public suffix."""
-    rule = Rule("email", EMAIL_ADDRESS, _EMAIL, 0.85, validator=_email_domain)
-    return RuleRecognizer("EmailRecognizer", [rule])
+    """Email addresses whose domain has a known public suffix, written or spelled out."""
+    return RuleRecognizer(
+        "EmailRecognizer",
+        [
+            Rule("email", EMAIL_ADDRESS, _EMAIL, 0.85, validator=_email_domain),
+            Rule("email_spelled", EMAIL_ADDRESS, _SPELLED_EMAIL, 0.8, validator=_spelled_email),
+        ],
+    )
 
 
 # Where a national number is dialled without its country code, only the matcher for that
@@ -55,6 +96,24 @@ PHONE_CONTEXT = (
     "telefone", "téléphone", "portable", "cellulare", "電話", "携帯", "电话", "手机", "联系方式",
     "फ़ोन", "मोबाइल", "هاتف", "جوال",
 )  # fmt: skip
+
+# Numbers of a purchase, parcel or case: digits after these words are a reference shaped
+# like a phone ("AWB 020 4567 8912", "Başvuru no: 0212 555 0147"), unless a phone word is
+# nearer. Each language's ordinary words for them.
+REFERENCE_CONTEXT = (
+    *ORDER_CONTEXT, *SHIPPING_CONTEXT, "reference", "ref", "ref.", "application", "application number",
+    "case", "case number", "ticket", "invoice", "claim", "return number", "rma",
+    "referenz", "aktenzeichen", "rechnungsnummer", "vorgangsnummer", "auftragsnummer", "antrag",
+    "referencia", "solicitud", "factura", "expediente", "número de pedido",
+    "référence", "dossier", "facture", "demande", "numéro de commande",
+    "riferimento", "pratica", "fattura", "richiesta", "numero d'ordine",
+    "referência", "protocolo", "fatura", "solicitação", "bestelling", "bestelnummer", "referentie",
+    "zending", "factuur", "aanvraag", "zamówienie", "numer zamówienia", "przesyłka", "faktura", "wniosek",
+    "sipariş", "sipariş numarası", "takip", "kargo", "başvuru", "referans",
+    "申請番号", "受付番号", "問い合わせ番号", "申请号", "参考号", "주문번호", "송장번호", "운송장",
+    "신청번호", "접수번호", "주문",
+)  # fmt: skip
+REFERENCE_WINDOW = 32
 
 # A grouped digit string: what a phone number looks like when libphonenumber cannot place
 # it (unknown numbering plans, synthetic data). Only counted after a phone context word.
@@ -72,6 +131,7 @@ class PhoneRecognizer(LocalRecognizer):
     def __init__(self, regions: tuple[str, ...] = PHONE_REGIONS) -> None:
         self.regions = regions
         self._context = context_regex(PHONE_CONTEXT)
+        self._reference = context_regex(REFERENCE_CONTEXT)
         self._loose = regex.compile(_LOOSE_PHONE)
         super().__init__(supported_entities=[PHONE_NUMBER], name="PhoneRecognizer", supported_language="en")
 
@@ -85,6 +145,8 @@ class PhoneRecognizer(LocalRecognizer):
         spans: dict[tuple[int, int], float] = {}
         for region in self.regions:
             for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+                if self._is_reference(text, match.start):
+                    continue
                 context = has_context(self._context, text, match.start)
                 score = 0.95 if context else (0.75 if match.raw_string.startswith("+") else 0.6)
                 key = (match.start, match.end)
@@ -94,6 +156,8 @@ class PhoneRecognizer(LocalRecognizer):
         for match in self._loose.finditer(text):
             digit_count = sum(c.isdigit() for c in match.group())
             labelled = _PHONE_LABEL_AFTER.match(text, match.end()) is not None
+            if self._is_reference(text, match.start()):
+                continue
             if 6 <= digit_count <= 15 and (labelled or has_context(self._context, text, match.start())):
                 out.append(
                     result(
@@ -106,3 +170,9 @@ class PhoneRecognizer(LocalRecognizer):
                     )
                 )
         return out
+
+    def _is_reference(self, text: str, start: int) -> bool:
+        """An order, parcel or case word just before the digits, and no phone word."""
+        return has_context(self._reference, text, start, REFERENCE_WINDOW) and not has_context(
+            self._context, text, start, REFERENCE_WINDOW
+        )

@@ -16,8 +16,10 @@ from auditor.pii.validators import (
     in_aadhaar,
     in_pan,
     jp_my_number,
+    kr_rrn,
     mx_curp,
     mx_rfc,
+    tr_tckimlik,
     uk_nino,
     us_ssn,
 )
@@ -32,6 +34,8 @@ BR_CNPJ = "BR_CNPJ"
 MX_RFC = "MX_RFC"
 MX_CURP = "MX_CURP"
 JP_MY_NUMBER = "JP_MY_NUMBER"
+TR_TCKIMLIK = "TR_TCKIMLIK"
+KR_RRN = "KR_RRN"
 EU_VAT = "EU_VAT"
 DRIVER_LICENSE = "DRIVER_LICENSE"
 
@@ -45,6 +49,8 @@ _CNPJ_CONTEXT = ("cnpj",)
 _RFC_CONTEXT = ("rfc", "registro federal de contribuyentes")
 _CURP_CONTEXT = ("curp",)
 _MY_NUMBER_CONTEXT = ("マイナンバー", "個人番号", "my number", "individual number")
+_TCKIMLIK_CONTEXT = ("tc kimlik", "t.c. kimlik", "kimlik no", "kimlik numarası", "tckn", "tc no", "t.c. no")
+_RRN_CONTEXT = ("주민등록번호", "주민번호", "resident registration", "rrn")
 _VAT_CONTEXT = (
     "vat", "vat no", "ust-idnr", "ust-id", "umsatzsteuer", "tva", "iva", "p.iva", "partita iva",
     "nif", "btw", "moms", "dic", "nip",
@@ -70,6 +76,8 @@ _CNPJ = rf"{START_NUM}\d{{2}}\.\d{{3}}\.\d{{3}}/\d{{4}}-\d{{2}}{END_NUM}"
 _CURP = rf"{START}[A-Z]{{4}}\d{{6}}[HMX][A-Z]{{5}}[A-Z\d]\d{END}"
 _RFC = rf"{START}[A-ZÑ&]{{3,4}}[ -]?\d{{6}}[ -]?[A-Z\d]{{3}}{END}"
 _VAT = rf"{START}{_VAT_PREFIX}[ ]?[0-9A-Z](?:[ .]?[0-9A-Z]){{7,12}}{END}"
+# Korea: YYMMDD-SNNNNNC, the seventh digit 1-4 (or 5-8 for foreigners) gives sex and century.
+_KR_RRN = rf"{START_NUM}\d{{2}}[01]\d[0-3]\d[- ]?[1-8]\d{{6}}{END_NUM}"
 _LICENSE = rf"{START_NUM}(?=[A-Z0-9-]*\d{{4}})[A-Z0-9][A-Z0-9-]{{4,18}}[A-Z0-9]{END_NUM}"
 
 
@@ -97,6 +105,11 @@ def id_recognizer() -> RuleRecognizer:
                  requires_context=True),
             Rule("mx_curp", MX_CURP, _CURP, 0.95, mx_curp, _CURP_CONTEXT, 1.0),
             Rule("mx_rfc", MX_RFC, _RFC, 0.75, mx_rfc, _RFC_CONTEXT, 0.95),
+            # Two check digits over 11 digits still pass one random number in a hundred (an
+            # order number, a phone without spaces): only after a kimlik word.
+            Rule("tr_tckimlik", TR_TCKIMLIK, _digits(11), 0.45, tr_tckimlik, _TCKIMLIK_CONTEXT, 0.95,
+                 requires_context=True),
+            Rule("kr_rrn", KR_RRN, _KR_RRN, 0.8, kr_rrn, _RRN_CONTEXT, 1.0),
             Rule("eu_vat", EU_VAT, _VAT, 0.8, eu_vat, _VAT_CONTEXT, 0.95, shrink=True),
             Rule("driver_license", DRIVER_LICENSE, _LICENSE, 0.5, context=_LICENSE_CONTEXT,
                  context_score=0.65, requires_context=True),
