@@ -305,6 +305,30 @@ def _compare_parser(sub: Any) -> None:
     p.set_defaults(func=cmd_compare)
 
 
+def cmd_gate(args: argparse.Namespace) -> int:
+    """Decide the acceptance criteria for a run: exit 0 (go), 1 (no-go) or 3 (inconclusive)."""
+    from auditor.acceptance.command import render_table, run_gate
+
+    result = run_gate(
+        Path(args.run_dir),
+        Path(args.config) if args.config else None,
+        Path(args.baseline) if args.baseline else None,
+        seed=args.seed,
+    )
+    print(render_table(result))
+    print(f"  wrote {result.path}")
+    return result.exit_code
+
+
+def _gate_parser(sub: Any) -> None:
+    p = sub.add_parser("gate", help="decide acceptance criteria: exit 0 go, 1 no-go, 3 inconclusive")
+    p.add_argument("run_dir", help="a run directory")
+    p.add_argument("--config", help="a config with 'acceptance:' (default: the run's own config)")
+    p.add_argument("--baseline", help="the baseline run, for pass_rate_drop_vs_baseline")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    p.set_defaults(func=cmd_gate)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the review queue for annotators: Label Studio tasks, CSV or JSONL."""
     from auditor.labelstudio import export_run
@@ -395,6 +419,7 @@ PARSERS: list[Callable[[Any], None]] = [
     _calibrate_parser,
     _report_parser,
     _compare_parser,
+    _gate_parser,
     _eval_pii_parser,
     _probe_parser,
     _export_parser,
