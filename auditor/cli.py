@@ -94,6 +94,7 @@ def _llm_line(llm: dict[str, Any]) -> str:
         f"{t['cache_hits']} cache hits, {t['replayed']} replayed, {t['retries']} retries; "
         f"spent {t['prompt_tokens']:,} + "
         f"{t['completion_tokens']:,} tokens, ${t['cost_usd']:.4f}"
+        + (f" (+ {t['unpriced']} requests unpriced: cost unknown)" if t.get("unpriced") else "")
     )
 
 
@@ -191,11 +192,11 @@ def _report_parser(sub: Any) -> None:
 
 def cmd_eval_pii(args: argparse.Namespace) -> int:
     """Measure the PII detector's precision, recall and F2 on labelled data."""
-    from auditor.pii.evaluate import DEFAULT_DATASET, render_eval, run_eval_pii
+    from auditor.pii.evaluate import render_eval, run_eval_pii
 
     demo = Path("examples/seller_support")
     result = run_eval_pii(
-        Path(args.dataset) if args.dataset else DEFAULT_DATASET,
+        Path(args.dataset) if args.dataset else None,
         demo_items=None if args.no_demo else demo / "items.jsonl",
         demo_labels=None if args.no_demo else demo / "labels.jsonl",
         limit=args.limit,
@@ -206,8 +207,13 @@ def cmd_eval_pii(args: argparse.Namespace) -> int:
 
 def _eval_pii_parser(sub: Any) -> None:
     p = sub.add_parser("eval-pii", help="PII detection precision/recall/F2 (docs/pii.md)")
-    p.add_argument("--dataset", help="presidio-research synth dataset JSON (default: ../shared/data/...)")
-    p.add_argument("--limit", type=int, help="only the first N sentences")
+    p.add_argument(
+        "dataset",
+        nargs="?",
+        help="a dataset in presidio-research's synth JSON format, e.g. its synth_dataset_v2.json;"
+        " scored as a tuning and a held-out test part (by template_id)",
+    )
+    p.add_argument("--limit", type=int, help="only the first N sentences of each part")
     p.add_argument("--no-demo", action="store_true", help="skip the demo set's labelled leaks")
     p.set_defaults(func=cmd_eval_pii)
 
@@ -215,7 +221,7 @@ def _eval_pii_parser(sub: Any) -> None:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Compare judge verdicts with human labels; write JSON, Markdown, plots, thresholds."""
     from auditor.calibration.command import run_calibration
-    from auditor.calibration.thresholds import DEFAULT_TARGET, Target
+    from auditor.thresholds import DEFAULT_TARGET, Target
 
     verdicts = Path(args.verdicts)
     out = Path(args.out) if args.out else (verdicts if verdicts.is_dir() else verdicts.parent) / "calibration"

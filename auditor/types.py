@@ -110,7 +110,7 @@ class Provenance(StrictModel):
     rubric_version: str | None = None
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    cost_usd: float = 0.0
+    cost_usd: float | None = 0.0  # None: the served model has no price, so the cost is unknown
     latency_ms: float = 0.0
     cached: bool = False
     replayed: bool = False

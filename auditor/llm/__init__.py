@@ -12,15 +12,48 @@ Who owns what (see docs/llm.md):
     cassette.py   record / replay of exchanges
     tokens.py     tiktoken counts, cost, the pre-flight estimate
     usage.py      totals per purpose, the budget
+
+The names below are loaded on first use: `auditor.config` imports `llm.settings`, and an
+offline run must not pay for (or depend on) openai, httpx, tiktoken, diskcache and tenacity.
 """
 
-from auditor.llm.cache import cache_clear, cache_stats
-from auditor.llm.completion import Completion, Sample, TokenLogprob, TopLogprob
-from auditor.llm.errors import BudgetExceeded, EndpointError
-from auditor.llm.gateway import Gateway
-from auditor.llm.settings import LLMSettings, Price
-from auditor.llm.tokens import Estimate, estimate
-from auditor.llm.usage import PurposeUsage
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from auditor.llm.cache import cache_clear as cache_clear
+    from auditor.llm.cache import cache_stats as cache_stats
+    from auditor.llm.completion import Completion as Completion
+    from auditor.llm.completion import Sample as Sample
+    from auditor.llm.completion import TokenLogprob as TokenLogprob
+    from auditor.llm.completion import TopLogprob as TopLogprob
+    from auditor.llm.errors import BudgetExceeded as BudgetExceeded
+    from auditor.llm.errors import EndpointError as EndpointError
+    from auditor.llm.gateway import Gateway as Gateway
+    from auditor.llm.settings import LLMSettings as LLMSettings
+    from auditor.llm.settings import Price as Price
+    from auditor.llm.tokens import Estimate as Estimate
+    from auditor.llm.tokens import estimate as estimate
+    from auditor.llm.usage import PurposeUsage as PurposeUsage
+
+_HOMES = {
+    "cache_clear": "cache",
+    "cache_stats": "cache",
+    "Completion": "completion",
+    "Sample": "completion",
+    "TokenLogprob": "completion",
+    "TopLogprob": "completion",
+    "BudgetExceeded": "errors",
+    "EndpointError": "errors",
+    "Gateway": "gateway",
+    "LLMSettings": "settings",
+    "Price": "settings",
+    "Estimate": "tokens",
+    "estimate": "tokens",
+    "PurposeUsage": "usage",
+}
 
 __all__ = [
     "BudgetExceeded",
@@ -38,3 +71,13 @@ __all__ = [
     "cache_stats",
     "estimate",
 ]
+
+if not TYPE_CHECKING:  # hidden from mypy, so a misspelt name stays a type error
+
+    def __getattr__(name: str) -> Any:
+        home = _HOMES.get(name)
+        if home is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value

@@ -1,0 +1,61 @@
+"""Offline commands do not load the LLM stack: each check runs in a fresh interpreter."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LLM_STACK = ("openai", "httpx", "tiktoken", "diskcache", "tenacity")
+
+# Run `auditor ARGS` in-process in a new interpreter, then print which top-level packages of
+# the LLM stack, and which modules of `auditor.llm`, ended up in sys.modules.
+PROBE = """
+import json, sys
+from auditor.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+stack = {name.partition(".")[0] for name in sys.modules} & set(STACK)
+gateway = [name for name in sys.modules if name.startswith("auditor.llm.")]
+print(json.dumps({"stack": sorted(stack), "llm_modules": sorted(gateway)}))
+"""
+
+
+def loaded_after(*args: str) -> dict[str, list[str]]:
+    code = PROBE.replace("STACK", repr(LLM_STACK))
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    result: dict[str, list[str]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def loaded_by_langgraph() -> set[str]:
+    """What the graph library itself pulls in (langchain_core imports tenacity, langgraph_sdk httpx)."""
+    code = (
+        "import sys, langgraph.graph, langgraph.runtime, langgraph.types\n"
+        f"print(' '.join(sorted({{n.partition('.')[0] for n in sys.modules}} & set({LLM_STACK!r}))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(done.stdout.split())
+
+
+def test_help_loads_nothing_of_the_llm_stack() -> None:
+    loaded = loaded_after("--help")
+    assert loaded["stack"] == []
+    assert loaded["llm_modules"] == ["auditor.llm.settings"]
+
+
+@pytest.mark.slow
+def test_offline_demo_run_loads_no_gateway(tmp_path: Path) -> None:
+    loaded = loaded_after("run", "configs/demo.yaml", "--out", str(tmp_path / "run"), "--no-progress")
+    assert (tmp_path / "run" / "records.jsonl").exists()
+    # Nothing of the gateway: its settings and error types are plain pydantic and Python.
+    assert set(loaded["llm_modules"]) <= {"auditor.llm.settings", "auditor.llm.errors"}
+    assert not {"openai", "tiktoken", "diskcache"} & set(loaded["stack"])
+    # httpx and tenacity may only be there because LangGraph loads them on its own.
+    assert set(loaded["stack"]) <= loaded_by_langgraph()
