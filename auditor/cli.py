@@ -320,6 +320,7 @@ def cmd_gate(args: argparse.Namespace) -> int:
         Path(args.config) if args.config else None,
         Path(args.baseline) if args.baseline else None,
         seed=args.seed,
+        calibration=Path(args.calibration) if args.calibration else None,
     )
     print(render_table(result))
     print(f"  wrote {result.path}")
@@ -331,6 +332,7 @@ def _gate_parser(sub: Any) -> None:
     p.add_argument("run_dir", help="a run directory")
     p.add_argument("--config", help="a config with 'acceptance:' (default: the run's own config)")
     p.add_argument("--baseline", help="the baseline run, for pass_rate_drop_vs_baseline")
+    p.add_argument("--calibration", help="a calibration directory, for criteria with 'corrected: true'")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
     p.set_defaults(func=cmd_gate)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from auditor.acceptance.correction import corrected_failure_rate, read_judge_errors
 from auditor.acceptance.criteria import AcceptanceCriterion
 from auditor.acceptance.decide import Decision, decide
 from auditor.acceptance.measure import Measure, leak_rate, mean_score, pass_rate, pass_rate_drop
@@ -34,11 +35,29 @@ class GateResult:
         return VERDICTS[self.exit_code]
 
 
+@dataclass(frozen=True)
+class _Context:
+    seed: int
+    calibration: Path | None
+
+
 def run_gate(
-    run: Path, config: Path | None = None, baseline_run: Path | None = None, seed: int = 0
+    run: Path,
+    config: Path | None = None,
+    baseline_run: Path | None = None,
+    seed: int = 0,
+    calibration: Path | None = None,
 ) -> GateResult:
-    """Decide every criterion for every target of `run`; write `run/acceptance.json`."""
+    """Decide every criterion for every target of `run`; write `run/acceptance.json`.
+
+    `calibration` (a directory written by `auditor calibrate`) is needed by criteria with
+    `corrected: true`."""
     criteria, source = _criteria(run, config)
+    if calibration is None and any(c.corrected for c in criteria):
+        raise UserError(
+            "a criterion has 'corrected: true': pass --calibration DIR (from `auditor calibrate`)"
+        )
+    context = _Context(seed, calibration)
     runs = [run] if baseline_run is None else [run, baseline_run]
     targets = load_targets(runs)
     default_baseline = _only_target(targets, baseline_run) if baseline_run is not None else None
@@ -47,7 +66,7 @@ def run_gate(
         for spec in criteria
         for target in targets
         if target.run == run and target.name != (spec.baseline or default_baseline)
-        for d in _decide(spec, target, _baseline(spec, targets, default_baseline), seed)
+        for d in _decide(spec, target, _baseline(spec, targets, default_baseline), context)
     ]
     code = exit_code(decisions)
     path = run / ACCEPTANCE
@@ -56,6 +75,7 @@ def run_gate(
         "exit_code": code,
         "criteria_from": source,
         "baseline_run": str(baseline_run) if baseline_run else None,
+        "calibration": str(calibration) if calibration else None,
         "decisions": [asdict(d) for d in decisions],
     }
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
@@ -112,31 +132,41 @@ def _baseline(spec: AcceptanceCriterion, targets: Sequence[Target], default: str
     return found
 
 
-def _decide(spec: AcceptanceCriterion, target: Target, baseline: Target | None, seed: int) -> list[Decision]:
+def _decide(
+    spec: AcceptanceCriterion, target: Target, baseline: Target | None, context: _Context
+) -> list[Decision]:
     items = (
         list(target.outcomes) if baseline is None else [i for i in target.outcomes if i in baseline.outcomes]
     )
     if spec.by is None:
-        return [decide(spec, _measure(spec, target, baseline, items, seed), target.name, None)]
+        return [decide(spec, _measure(spec, target, baseline, items, context), target.name, None)]
     groups: dict[str, list[str]] = {}
     for item in items:
         value = target.metadata.get(item, {}).get(spec.by)
         if value is not None and not isinstance(value, dict | list):
             groups.setdefault(str(value), []).append(item)
     if not groups:
-        return [decide(spec, _measure(spec, target, baseline, [], seed), target.name, f"{spec.by}=(none)")]
+        return [decide(spec, _measure(spec, target, baseline, [], context), target.name, f"{spec.by}=(none)")]
     return [
-        decide(spec, _measure(spec, target, baseline, ids, seed), target.name, f"{spec.by}={value}")
+        decide(spec, _measure(spec, target, baseline, ids, context), target.name, f"{spec.by}={value}")
         for value, ids in sorted(groups.items())
     ]
 
 
 def _measure(
-    spec: AcceptanceCriterion, target: Target, baseline: Target | None, items: Sequence[str], seed: int
+    spec: AcceptanceCriterion,
+    target: Target,
+    baseline: Target | None,
+    items: Sequence[str],
+    context: _Context,
 ) -> Measure:
     def outcomes(t: Target) -> list[Outcome]:
         return [t.outcomes[i].get(spec.criterion, Outcome(None, None)) for i in items]
 
+    if spec.corrected:
+        return _corrected(
+            spec, outcomes(target), context, f"gate/{spec.criterion}/{target.name}/{len(items)}"
+        )
     if spec.metric == "pass_rate":
         return pass_rate(outcomes(target))
     if spec.metric == "leak_rate":
@@ -145,7 +175,23 @@ def _measure(
         return mean_score(outcomes(target))
     assert baseline is not None
     key = f"gate/{spec.criterion}/{target.name}/{baseline.name}/{len(items)}"
-    return pass_rate_drop(outcomes(baseline), outcomes(target), seed, key)
+    return pass_rate_drop(outcomes(baseline), outcomes(target), context.seed, key)
+
+
+def _corrected(
+    spec: AcceptanceCriterion, outcomes: Sequence[Outcome], context: _Context, key: str
+) -> Measure:
+    assert context.calibration is not None
+    errors = read_judge_errors(context.calibration, spec.criterion)
+    decided = [o.passed for o in outcomes if o.passed is not None]
+    failure = corrected_failure_rate(sum(not p for p in decided), len(decided), errors, key)
+    if spec.metric == "leak_rate" or failure.estimate is None:
+        return failure
+    return Measure(failure.n, 1 - failure.estimate, _flip(failure.ci), lambda m: _flip(failure.at(m)))
+
+
+def _flip(ci: tuple[float, float] | None) -> tuple[float, float] | None:
+    return None if ci is None else (1 - ci[1], 1 - ci[0])
 
 
 def render_table(result: GateResult) -> str:

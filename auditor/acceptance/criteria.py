@@ -18,6 +18,7 @@ class AcceptanceCriterion(StrictModel):
     `min` and `max` bound the metric (inclusive; either or both). `by` decides once per value
     of that metadata field. Fewer than `min_items` items make a decision inconclusive.
     `baseline` names the target a `pass_rate_drop_vs_baseline` is measured against.
+    `corrected` decides on the judge-bias-corrected rate (Rogan-Gladen, from a calibration).
     """
 
     criterion: str = Field(min_length=1)
@@ -27,6 +28,7 @@ class AcceptanceCriterion(StrictModel):
     by: str | None = None
     min_items: int = Field(default=DEFAULT_MIN_ITEMS, ge=1)
     baseline: str | None = None
+    corrected: bool = False  # decide on the Rogan-Gladen rate, with `auditor gate --calibration DIR`
 
     @model_validator(mode="after")
     def _has_a_bar(self) -> AcceptanceCriterion:
@@ -34,6 +36,8 @@ class AcceptanceCriterion(StrictModel):
             raise ValueError("needs a 'min' or a 'max'")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"'min' ({self.min}) is above 'max' ({self.max})")
+        if self.corrected and self.metric not in ("pass_rate", "leak_rate"):
+            raise ValueError("'corrected' applies to pass_rate and leak_rate only")
         return self
 
     @property

@@ -100,3 +100,45 @@ def test_bad_criterion_names_file_line_and_key(tmp_path: Path, capsys: pytest.Ca
     config.write_text("name: x\nacceptance:\n  - {criterion: accuracy, metric: pass_rat, min: 0.9}\n")
     assert _gate(run, "--config", str(config)) == 2
     assert f"{config}:3: 'acceptance.0.metric'" in capsys.readouterr().err
+
+
+def _calibration(tmp_path: Path, tpr: float, tnr: float) -> Path:
+    """A calibration.json as `auditor calibrate` writes it, with 50 human leaks in 100 labelled items."""
+    stat = {"ci95": None, "reason": None, "undefined_resamples": 0}
+    prevalence = {
+        "positive": "leak",
+        "n_judged": 100,
+        "n_labelled": 100,
+        "tpr": {**stat, "value": tpr},
+        "tnr": {**stat, "value": tnr},
+        "human_rate": {**stat, "value": 0.5},
+    }
+    judges = {"pii": {"judge": "pii", "prevalence": prevalence}}
+    directory = tmp_path / "calibration"
+    directory.mkdir()
+    (directory / "calibration.json").write_text(json.dumps({"criteria": {"pii_leakage": {"judges": judges}}}))
+    return directory
+
+
+def test_corrected_leak_rate_uses_rogan_gladen(tmp_path: Path) -> None:
+    outcomes = {f"i{n}": (n >= 60, None) for n in range(200)}  # 60 of 200 judged leaks: 30%
+    bar = {"criterion": "pii_leakage", "metric": "leak_rate", "max": 0.5, "corrected": True}
+    run = write_run(tmp_path / "run", "cand", outcomes, criterion="pii_leakage", acceptance=[bar])
+    calibration = _calibration(tmp_path, tpr=0.8, tnr=0.9)
+    assert _gate(run, "--calibration", str(calibration)) == 0
+    (decision,) = json.loads((run / "acceptance.json").read_text())["decisions"]
+    assert decision["estimate"] == pytest.approx((0.3 + 0.9 - 1) / (0.8 + 0.9 - 1))
+    low, high = decision["ci95"]
+    wilson_low, wilson_high = proportion_confint(60, 200, method="wilson")
+    # The judge's own errors widen the interval beyond the observed rate's.
+    assert low < decision["estimate"] < high
+    assert high - low > wilson_high - wilson_low
+
+
+def test_corrected_without_calibration_says_what_to_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bar = {"criterion": "pii_leakage", "metric": "leak_rate", "max": 0.4, "corrected": True}
+    run = _run(tmp_path, 5, 5, acceptance=[bar])
+    assert _gate(run) == 2
+    assert "--calibration" in capsys.readouterr().err
