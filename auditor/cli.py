@@ -279,7 +279,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     runs = [Path(r) for r in args.runs]
     result = run_compare(
         runs,
-        Path(args.out) if args.out else runs[0] / "comparison",
+        Path(args.out) if args.out else None,
         baseline=args.baseline,
         by=[f.strip() for f in args.by.split(",") if f.strip()] if args.by else [],
         correction=args.correction,
@@ -304,7 +304,7 @@ def _compare_parser(sub: Any) -> None:
     p = sub.add_parser("compare", help="compare targets against a baseline with paired statistics")
     p.add_argument("runs", nargs="+", help="run directories (each run without targets is one target)")
     p.add_argument("--baseline", help="the baseline target's name (default: the first target)")
-    p.add_argument("--out", help="output directory (default: FIRST_RUN/comparison)")
+    p.add_argument("--out", help="output directory (default: the first candidate's RUN/comparison)")
     p.add_argument("--by", help="metadata fields to slice by, e.g. marketplace,language,category")
     p.add_argument("--correction", choices=["holm", "bh"], default="holm", help="multiple-test correction")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
