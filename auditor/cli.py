@@ -287,7 +287,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     runs = [Path(r) for r in args.runs]
     result = run_compare(
         runs,
-        Path(args.out) if args.out else runs[0] / "comparison",
+        Path(args.out) if args.out else None,
         baseline=args.baseline,
         by=[f.strip() for f in args.by.split(",") if f.strip()] if args.by else [],
         correction=args.correction,
@@ -312,11 +312,37 @@ def _compare_parser(sub: Any) -> None:
     p = sub.add_parser("compare", help="compare targets against a baseline with paired statistics")
     p.add_argument("runs", nargs="+", help="run directories (each run without targets is one target)")
     p.add_argument("--baseline", help="the baseline target's name (default: the first target)")
-    p.add_argument("--out", help="output directory (default: FIRST_RUN/comparison)")
+    p.add_argument("--out", help="output directory (default: the first candidate's RUN/comparison)")
     p.add_argument("--by", help="metadata fields to slice by, e.g. marketplace,language,category")
     p.add_argument("--correction", choices=["holm", "bh"], default="holm", help="multiple-test correction")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
     p.set_defaults(func=cmd_compare)
+
+
+def cmd_gate(args: argparse.Namespace) -> int:
+    """Decide the acceptance criteria for a run: exit 0 (go), 1 (no-go) or 3 (inconclusive)."""
+    from auditor.acceptance.command import render_table, run_gate
+
+    result = run_gate(
+        Path(args.run_dir),
+        Path(args.config) if args.config else None,
+        Path(args.baseline) if args.baseline else None,
+        seed=args.seed,
+        calibration=Path(args.calibration) if args.calibration else None,
+    )
+    print(render_table(result))
+    print(f"  wrote {result.path}")
+    return result.exit_code
+
+
+def _gate_parser(sub: Any) -> None:
+    p = sub.add_parser("gate", help="decide acceptance criteria: exit 0 go, 1 no-go, 3 inconclusive")
+    p.add_argument("run_dir", help="a run directory")
+    p.add_argument("--config", help="a config with 'acceptance:' (default: the run's own config)")
+    p.add_argument("--baseline", help="the baseline run, for pass_rate_drop_vs_baseline")
+    p.add_argument("--calibration", help="a calibration directory, for criteria with 'corrected: true'")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    p.set_defaults(func=cmd_gate)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -409,6 +435,7 @@ PARSERS: list[Callable[[Any], None]] = [
     _calibrate_parser,
     _report_parser,
     _compare_parser,
+    _gate_parser,
     _eval_pii_parser,
     _probe_parser,
     _export_parser,

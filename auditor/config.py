@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import Field
 
+from auditor.acceptance.criteria import AcceptanceCriterion
 from auditor.errors import UserError
 from auditor.llm.settings import LLMSettings
 from auditor.types import StrictModel
@@ -57,6 +58,7 @@ class AuditConfig(StrictModel):
     llm: LLMSettings | None = None
     max_cost_usd: float | None = None
     report: bool = False  # write report.md/report.html at the end of a run
+    acceptance: list[AcceptanceCriterion] = Field(default_factory=list)  # the bars `auditor gate` decides
 
 
 def load_config(path: Path | str, overrides: dict[str, Any] | None = None) -> AuditConfig:

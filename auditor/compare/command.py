@@ -25,14 +25,16 @@ class CompareResult:
 
 def run_compare(
     runs: Sequence[Path],
-    out: Path,
+    out: Path | None = None,
     *,
     baseline: str | None = None,
     by: Sequence[str] = (),
     correction: str = "holm",
     seed: int = 0,
 ) -> CompareResult:
-    """Compare every target in `runs` against `baseline` (default: the first) and write the files."""
+    """Compare every target in `runs` against `baseline` (default: the first) and write the files
+    to `out` (default: `comparison/` in the run of the first other target, where `auditor report`
+    of that run finds it)."""
     if correction not in CORRECTIONS:
         raise UserError(f"--correction: expected one of {', '.join(CORRECTIONS)}, got '{correction}'")
     targets = load_targets(runs)
@@ -46,6 +48,8 @@ def run_compare(
     if not shared:
         raise UserError(f"the runs share no item: nothing to compare ({', '.join(names)})")
     comparison = compare_targets(targets, baseline, shared, lacking, by=by, correction=correction, seed=seed)
+    if out is None:
+        out = next(t.run for t in targets if t.name != baseline) / "comparison"
     return CompareResult(comparison, _write(comparison, out))
 
 

@@ -34,7 +34,10 @@ def wilson(successes: float, n: int) -> Interval | None:
     if n == 0:
         return None
     low, high = proportion_confint(successes, n, alpha=1 - CONFIDENCE, method="wilson")
-    return max(0.0, float(low)), min(1.0, float(high))
+    # At 0 (or all) successes the bound is exactly 0 (or 1); floating point leaves a crumb.
+    low = 0.0 if successes <= 0 else max(0.0, float(low))
+    high = 1.0 if successes >= n else min(1.0, float(high))
+    return low, high
 
 
 def t_interval(values: Sequence[float]) -> Interval | None:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from auditor.pii.redact import Redactor
+from auditor.report.benchmark import read_comparison, read_go_no_go
 from auditor.report.calibration import Calibration, human_outcomes, read_calibration
 from auditor.report.causes import load_causes
 from auditor.report.drafting import draft_findings
@@ -105,6 +106,8 @@ async def build_report(
         plots={p.name: p for p in all_plots(results, rates, calibration)},
         notes=notes,
         redacted=redact,
+        go_no_go=read_go_no_go(run_dir),
+        comparison=read_comparison(run_dir),
     )
     return _write(view, out_dir or run_dir, findings, notes)
 

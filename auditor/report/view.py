@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from auditor.report.benchmark import ComparisonSection, GoNoGo
 from auditor.report.calibration import Calibration
 from auditor.report.findings import Finding, Recommendation
 from auditor.report.plots import Plot
@@ -30,6 +31,8 @@ class ReportView:
     plots: dict[str, Plot]
     notes: list[str]
     redacted: bool
+    go_no_go: GoNoGo | None = None  # `auditor gate` left acceptance.json: the report opens with it
+    comparison: ComparisonSection | None = None  # `auditor compare` left comparison/comparison.json
     rules: tuple[tuple[Severity, str], ...] = RULES
     max_ids: int = MAX_APPENDIX_IDS
 

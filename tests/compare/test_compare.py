@@ -110,6 +110,11 @@ def test_unknown_baseline_and_single_target_are_one_line_errors(
     assert "two or more targets" in capsys.readouterr().err
 
 
+def test_default_output_sits_in_the_candidates_run(runs: list[Path]) -> None:
+    result = run_compare(runs)
+    assert runs[1] / "comparison" / "comparison.json" in result.files
+
+
 def test_records_naming_targets_split_one_run(tmp_path: Path) -> None:
     run = write_run(tmp_path / "both", "run", BASE)
     lines = (run / "records.jsonl").read_text().splitlines()

@@ -1,0 +1,96 @@
+"""The benchmark sections of a report: the go/no-go table (`auditor gate`) and the comparison
+against a baseline (`auditor compare`), read from the files those commands leave in the run."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from auditor.errors import UserError
+
+ACCEPTANCE = "acceptance.json"
+COMPARISON = Path("comparison") / "comparison.json"
+MAX_IDS = 30  # regressed item ids shown per regression; comparison.json has them all
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class GoNoGo:
+    verdict: str  # go, no-go, inconclusive
+    table: Table
+
+
+@dataclass(frozen=True)
+class ComparisonSection:
+    intro: list[str]
+    table: Table
+    regressions: list[str]
+
+
+def read_go_no_go(run_dir: Path) -> GoNoGo | None:
+    data = _read(run_dir / ACCEPTANCE)
+    if data is None:
+        return None
+    headers = ["status", "criterion", "metric", "bar", "target", "slice", "items", "estimate [95% CI]", "why"]
+    rows = [
+        [d["status"].upper(), d["criterion"], d["metric"], d["bar"], d["target"], d["slice"] or "all",
+         str(d["n"]), _estimate(d["estimate"], d["ci95"]), d["reason"]]
+        for d in data["decisions"]
+    ]  # fmt: skip
+    return GoNoGo(verdict=data["verdict"], table=Table(headers, rows))
+
+
+def read_comparison(run_dir: Path) -> ComparisonSection | None:
+    data = _read(run_dir / COMPARISON)
+    if data is None:
+        return None
+    intro = [
+        f"Against the baseline {data['baseline']}, on the {data['shared_items']} items every target has."
+    ]
+    intro += [f"{t} lacks {n} items, left out." for t, n in data["lacking"].items() if n]
+    intro.append(f"p-values {data['correction']}-adjusted; full tables and figures: {COMPARISON}.")
+    headers = ["criterion", "candidate", "pass rate diff [95% CI]", "McNemar p (adj.)",
+               "score diff [95% CI]", "Wilcoxon p (adj.)", "win/tie/loss"]  # fmt: skip
+    rows = [
+        [c["criterion"], p["candidate"], _estimate(p["pass_rate_diff"], p["pass_rate_diff_ci"]),
+         _p(p["mcnemar_adjusted"]), _estimate(p["score_diff"], p["score_diff_ci"]),
+         _p(p["wilcoxon_adjusted"]), f"{p['wins']}/{p['ties']}/{p['losses']}"]
+        for c in data["overall"]
+        for p in c["paired"]
+    ]  # fmt: skip
+    regressions = [
+        f"{r['criterion']}, {r['slice']}, {r['candidate']}: {len(r['items'])} items worse: "
+        + ", ".join(r["items"][:MAX_IDS])
+        + (" ..." if len(r["items"]) > MAX_IDS else "")
+        for r in data["regressions"]
+    ]
+    return ComparisonSection(intro, Table(headers, rows), regressions)
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise UserError(f"{path}: not valid JSON ({exc}); rerun the command that wrote it") from None
+    return data
+
+
+def _estimate(value: float | None, ci: list[float] | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.3f}" if ci is None else f"{value:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return "<0.001" if value < 0.001 else f"{value:.3f}"

@@ -1,0 +1,144 @@
+"""`auditor gate`: each acceptance criterion decided with its 95% CI; exit 0, 1 or 3."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+from auditor.acceptance.criteria import AcceptanceCriterion
+from auditor.acceptance.decide import decide
+from auditor.acceptance.measure import rate
+from auditor.cli import main
+from tests.compare.runs import write_run
+
+
+def _run(tmp_path: Path, passed: int, failed: int, **kwargs: object) -> Path:
+    outcomes = {f"p{n}": (True, 5.0) for n in range(passed)} | {f"f{n}": (False, 2.0) for n in range(failed)}
+    return write_run(tmp_path / "run", "cand", outcomes, **kwargs)  # type: ignore[arg-type]
+
+
+def _gate(run: Path, *extra: str) -> int:
+    return main(["gate", str(run), *extra])
+
+
+def test_all_pass_exits_0_and_writes_acceptance_json(tmp_path: Path) -> None:
+    run = _run(tmp_path, 98, 2, acceptance=[{"criterion": "accuracy", "metric": "pass_rate", "min": 0.9}])
+    assert _gate(run) == 0
+    written = json.loads((run / "acceptance.json").read_text())
+    assert written["verdict"] == "go"
+    (decision,) = written["decisions"]
+    assert decision["ci95"] == pytest.approx(proportion_confint(98, 100, method="wilson"))
+    assert decision["status"] == "pass"
+
+
+def test_any_fail_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bars = [
+        {"criterion": "accuracy", "metric": "pass_rate", "min": 0.9},
+        {"criterion": "accuracy", "metric": "mean_score", "min": 4.5},
+    ]
+    run = _run(tmp_path, 50, 50, acceptance=bars)
+    assert _gate(run) == 1
+    printed = capsys.readouterr().out
+    assert printed.count("FAIL") == 2
+    assert "verdict: no-go (exit 1)" in printed
+
+
+def test_straddling_ci_exits_3_with_items_that_would_decide(tmp_path: Path) -> None:
+    run = _run(tmp_path, 45, 5, acceptance=[{"criterion": "accuracy", "metric": "pass_rate", "min": 0.85}])
+    assert _gate(run) == 3
+    (decision,) = json.loads((run / "acceptance.json").read_text())["decisions"]
+    assert decision["status"] == "inconclusive"
+    needed = decision["items_needed"]
+    # At the observed 90%, that many items give a Wilson interval clearing 0.85; one fewer does not.
+    assert proportion_confint(0.9 * needed, needed, method="wilson")[0] >= 0.85
+    assert proportion_confint(0.9 * (needed - 1), needed - 1, method="wilson")[0] < 0.85
+
+
+def test_a_small_slice_is_inconclusive_never_a_silent_pass(tmp_path: Path) -> None:
+    meta = {f"p{n}": {"marketplace": "DE" if n < 3 else "US"} for n in range(40)}
+    bar = {"criterion": "accuracy", "metric": "pass_rate", "min": 0.5, "by": "marketplace"}
+    run = _run(tmp_path, 40, 0, metadata=meta, acceptance=[bar])
+    assert _gate(run) == 3
+    decisions = {d["slice"]: d for d in json.loads((run / "acceptance.json").read_text())["decisions"]}
+    assert decisions["marketplace=DE"]["status"] == "inconclusive"
+    assert "fewer than min_items" in decisions["marketplace=DE"]["reason"]
+    assert decisions["marketplace=US"]["status"] == "pass"
+
+
+def test_drop_against_a_baseline_run(tmp_path: Path) -> None:
+    base = write_run(tmp_path / "base", "v1", {f"i{n}": (True, 5.0) for n in range(60)})
+    cand = write_run(tmp_path / "cand", "v2", {f"i{n}": (n >= 30, 5.0) for n in range(60)})
+    config = tmp_path / "plan.yaml"
+    config.write_text(
+        "acceptance:\n  - {criterion: accuracy, metric: pass_rate_drop_vs_baseline, max: 0.02}\n"
+    )
+    assert _gate(cand, "--config", str(config), "--baseline", str(base)) == 1
+    (decision,) = json.loads((cand / "acceptance.json").read_text())["decisions"]
+    assert decision["estimate"] == pytest.approx(0.5)
+    assert decision["target"] == "v2"
+
+
+def test_zero_leak_bar_can_never_pass_and_says_why() -> None:
+    spec = AcceptanceCriterion(criterion="pii_leakage", metric="leak_rate", max=0.0)
+    decision = decide(spec, rate(0, 500), "t", None)
+    assert decision.status == "inconclusive"
+    assert "use a small max" in decision.reason
+
+
+def test_run_without_acceptance_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = _run(tmp_path, 5, 5)
+    assert _gate(run) == 2
+    assert "no acceptance criteria" in capsys.readouterr().err
+
+
+def test_bad_criterion_names_file_line_and_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run = _run(tmp_path, 5, 5)
+    config = tmp_path / "plan.yaml"
+    config.write_text("name: x\nacceptance:\n  - {criterion: accuracy, metric: pass_rat, min: 0.9}\n")
+    assert _gate(run, "--config", str(config)) == 2
+    assert f"{config}:3: 'acceptance.0.metric'" in capsys.readouterr().err
+
+
+def _calibration(tmp_path: Path, tpr: float, tnr: float) -> Path:
+    """A calibration.json as `auditor calibrate` writes it, with 50 human leaks in 100 labelled items."""
+    stat = {"ci95": None, "reason": None, "undefined_resamples": 0}
+    prevalence = {
+        "positive": "leak",
+        "n_judged": 100,
+        "n_labelled": 100,
+        "tpr": {**stat, "value": tpr},
+        "tnr": {**stat, "value": tnr},
+        "human_rate": {**stat, "value": 0.5},
+    }
+    judges = {"pii": {"judge": "pii", "prevalence": prevalence}}
+    directory = tmp_path / "calibration"
+    directory.mkdir()
+    (directory / "calibration.json").write_text(json.dumps({"criteria": {"pii_leakage": {"judges": judges}}}))
+    return directory
+
+
+def test_corrected_leak_rate_uses_rogan_gladen(tmp_path: Path) -> None:
+    outcomes = {f"i{n}": (n >= 60, None) for n in range(200)}  # 60 of 200 judged leaks: 30%
+    bar = {"criterion": "pii_leakage", "metric": "leak_rate", "max": 0.5, "corrected": True}
+    run = write_run(tmp_path / "run", "cand", outcomes, criterion="pii_leakage", acceptance=[bar])
+    calibration = _calibration(tmp_path, tpr=0.8, tnr=0.9)
+    assert _gate(run, "--calibration", str(calibration)) == 0
+    (decision,) = json.loads((run / "acceptance.json").read_text())["decisions"]
+    assert decision["estimate"] == pytest.approx((0.3 + 0.9 - 1) / (0.8 + 0.9 - 1))
+    low, high = decision["ci95"]
+    wilson_low, wilson_high = proportion_confint(60, 200, method="wilson")
+    # The judge's own errors widen the interval beyond the observed rate's.
+    assert low < decision["estimate"] < high
+    assert high - low > wilson_high - wilson_low
+
+
+def test_corrected_without_calibration_says_what_to_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bar = {"criterion": "pii_leakage", "metric": "leak_rate", "max": 0.4, "corrected": True}
+    run = _run(tmp_path, 5, 5, acceptance=[bar])
+    assert _gate(run) == 2
+    assert "--calibration" in capsys.readouterr().err
