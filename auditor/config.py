@@ -91,7 +91,7 @@ JudgeConfig = Annotated[BaselineJudgeConfig | LLMJudgeConfig | PIIJudgeConfig, F
 
 
 class RoutingConfig(StrictModel):
-    """When an item may skip a human: see `auditor.graph.route`."""
+    """When an item may skip a human: see `auditor.routing`."""
 
     pass_score: float = 4.0  # scores below this on a 1-5 scale count as failures
     min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)

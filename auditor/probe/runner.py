@@ -15,7 +15,6 @@ import itertools
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from auditor.config import AuditConfig, load_config
 from auditor.errors import UserError
@@ -26,9 +25,6 @@ from auditor.probe.perturb import PERTURBATIONS, Perturbation
 from auditor.probe.result import ProbeResult, ProbeRow
 from auditor.run import gateway_for
 from auditor.types import AuditItem
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
