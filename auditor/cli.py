@@ -94,6 +94,7 @@ def _llm_line(llm: dict[str, Any]) -> str:
         f"{t['cache_hits']} cache hits, {t['replayed']} replayed, {t['retries']} retries; "
         f"spent {t['prompt_tokens']:,} + "
         f"{t['completion_tokens']:,} tokens, ${t['cost_usd']:.4f}"
+        + (f" (+ {t['unpriced']} requests unpriced: cost unknown)" if t.get("unpriced") else "")
     )
 
 
@@ -191,11 +192,11 @@ def _report_parser(sub: Any) -> None:
 
 def cmd_eval_pii(args: argparse.Namespace) -> int:
     """Measure the PII detector's precision, recall and F2 on labelled data."""
-    from auditor.pii.evaluate import DEFAULT_DATASET, render_eval, run_eval_pii
+    from auditor.pii.evaluate import render_eval, run_eval_pii
 
     demo = Path("examples/seller_support")
     result = run_eval_pii(
-        Path(args.dataset) if args.dataset else DEFAULT_DATASET,
+        Path(args.dataset) if args.dataset else None,
         demo_items=None if args.no_demo else demo / "items.jsonl",
         demo_labels=None if args.no_demo else demo / "labels.jsonl",
         limit=args.limit,
@@ -206,8 +207,13 @@ def cmd_eval_pii(args: argparse.Namespace) -> int:
 
 def _eval_pii_parser(sub: Any) -> None:
     p = sub.add_parser("eval-pii", help="PII detection precision/recall/F2 (docs/pii.md)")
-    p.add_argument("--dataset", help="presidio-research synth dataset JSON (default: ../shared/data/...)")
-    p.add_argument("--limit", type=int, help="only the first N sentences")
+    p.add_argument(
+        "dataset",
+        nargs="?",
+        help="a dataset in presidio-research's synth JSON format, e.g. its synth_dataset_v2.json;"
+        " scored as a tuning and a held-out test part (by template_id)",
+    )
+    p.add_argument("--limit", type=int, help="only the first N sentences of each part")
     p.add_argument("--no-demo", action="store_true", help="skip the demo set's labelled leaks")
     p.set_defaults(func=cmd_eval_pii)
 
@@ -215,7 +221,7 @@ def _eval_pii_parser(sub: Any) -> None:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Compare judge verdicts with human labels; write JSON, Markdown, plots, thresholds."""
     from auditor.calibration.command import run_calibration
-    from auditor.calibration.thresholds import DEFAULT_TARGET, Target
+    from auditor.thresholds import DEFAULT_TARGET, Target
 
     verdicts = Path(args.verdicts)
     out = Path(args.out) if args.out else (verdicts if verdicts.is_dir() else verdicts.parent) / "calibration"
@@ -264,6 +270,45 @@ def _calibrate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="the failure label of a two-label criterion, when its labels do not make it clear",
     )
     p.set_defaults(func=cmd_calibrate)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare targets (runs, or targets within runs) against a baseline on the items they share."""
+    from auditor.compare import run_compare
+
+    runs = [Path(r) for r in args.runs]
+    result = run_compare(
+        runs,
+        Path(args.out) if args.out else runs[0] / "comparison",
+        baseline=args.baseline,
+        by=[f.strip() for f in args.by.split(",") if f.strip()] if args.by else [],
+        correction=args.correction,
+        seed=args.seed,
+    )
+    c = result.comparison
+    print(f"compared {', '.join(c.targets[1:])} against {c.baseline} on {c.shared_items} shared items")
+    for target, n in c.lacking.items():
+        if n:
+            print(f"  {target} lacks {n} items: left out of the comparison")
+    for criterion, paired in c.regressions():
+        where = "" if criterion.slice_key is None else f" ({criterion.slice_key}={criterion.slice_value})"
+        print(
+            f"  regression: {paired.candidate} on {criterion.criterion}{where}: {paired.losses} items worse"
+        )
+    for path in result.files:
+        print(f"  wrote {path}")
+    return EXIT_OK
+
+
+def _compare_parser(sub: Any) -> None:
+    p = sub.add_parser("compare", help="compare targets against a baseline with paired statistics")
+    p.add_argument("runs", nargs="+", help="run directories (each run without targets is one target)")
+    p.add_argument("--baseline", help="the baseline target's name (default: the first target)")
+    p.add_argument("--out", help="output directory (default: FIRST_RUN/comparison)")
+    p.add_argument("--by", help="metadata fields to slice by, e.g. marketplace,language,category")
+    p.add_argument("--correction", choices=["holm", "bh"], default="holm", help="multiple-test correction")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    p.set_defaults(func=cmd_compare)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -355,6 +400,7 @@ PARSERS: list[Callable[[Any], None]] = [
     _run_parser,
     _calibrate_parser,
     _report_parser,
+    _compare_parser,
     _eval_pii_parser,
     _probe_parser,
     _export_parser,

@@ -99,13 +99,12 @@ def jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadLine]]:
 
 
 def _csv_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadLine]]:
-    try:
-        handle = path.open(encoding="utf-8", newline="")
+    with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle, strict=True)
-        header = next(reader, None)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise UserError(f"{path}:1: cannot read the CSV header: {exc}") from None
-    with handle:
+        try:
+            header = next(reader, None)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise UserError(f"{path}:1: cannot read the CSV header: {exc}") from None
         if header is None:
             return
         header = [h.strip() for h in header]
@@ -141,6 +140,11 @@ def _csv_row(path: Path, line_no: int, header: list[str], row: list[str]) -> dic
 
 def validation_problem(path: Path, line_no: int, exc: ValidationError, model: type[BaseModel]) -> InputError:
     """The most telling problem of a line: an unknown key first (it is usually a typo)."""
+    field, message = _first_problem(exc, model, "on this line")
+    return InputError(path, line_no, field, message)
+
+
+def _first_problem(exc: ValidationError, model: type[BaseModel], where: str) -> tuple[str | None, str]:
     errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
     err = errors[0]
     field = ".".join(str(p) for p in err["loc"]) or None
@@ -153,8 +157,8 @@ def validation_problem(path: Path, line_no: int, exc: ValidationError, model: ty
     else:
         message = err["msg"]
     if len(errors) > 1:
-        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} on this line)"
-    return InputError(path, line_no, field, message)
+        message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} {where})"
+    return field, message
 
 
 def count_lines(path: Path) -> int:
@@ -170,3 +174,25 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def read_json_model(path: Path, model: type[M], missing: str) -> M:
+    """A JSON file auditor wrote, read back with the model that wrote it.
+
+    `missing` says what to do when the file is not there; a file that is not valid JSON
+    or not of the model's shape is a `UserError` naming the file and the field.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: {missing}") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read: {exc}") from None
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        if err["type"] == "json_invalid":
+            raise UserError(f"{path}: not valid JSON: {err['msg']}") from None
+        field, message = _first_problem(exc, model, "in this file")
+        raise UserError(f"{path}: field '{field}': {message}" if field else f"{path}: {message}") from None

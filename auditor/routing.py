@@ -5,19 +5,26 @@ An item is auto-accepted only when every judge produced a verdict, no verdict fa
 verdict is at least as confident as its threshold (from config, or from the file that
 `auditor calibrate` writes), no PII was found, and the response does not try to steer
 the judge. Otherwise it goes to human review with every reason that applied.
+
+A calibrated threshold holds only for the judge it was measured on (name, backend,
+model, prompt and rubric versions): a verdict from any other goes to review as
+`stale_calibration:<criterion>`, with one warning per criterion, rather than being
+accepted on another judge's numbers.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.config import RoutingConfig
-from auditor.errors import UserError
 from auditor.injection import find_injection
+from auditor.thresholds import JudgeIdentity, Thresholds
 from auditor.types import PII_LEAKAGE, AuditItem, Consensus, Route, Verdict
+
+log = logging.getLogger(__name__)
 
 _SEVERITY_WEIGHT = {"critical": 1.0, "high": 0.8, "medium": 0.5, "low": 0.2}
 
@@ -30,19 +37,48 @@ class RoutingPolicy:
     per_criterion_confidence: dict[str, float] = field(default_factory=dict)
     review_failures: bool = True
     max_score_spread: float = 1.0
+    # criterion -> the judge its calibrated threshold was measured on (None: not recorded)
+    calibrated_for: dict[str, JudgeIdentity | None] = field(default_factory=dict)
+    _warned: set[str] = field(default_factory=set, compare=False, repr=False)
 
     @classmethod
     def from_config(cls, config: RoutingConfig) -> RoutingPolicy:
-        thresholds = _read_thresholds(Path(config.thresholds_file)) if config.thresholds_file else {}
+        file = Thresholds.read(Path(config.thresholds_file)) if config.thresholds_file else None
+        criteria = file.criteria if file is not None else {}
         return cls(
             min_confidence=config.min_confidence,
-            per_criterion_confidence=thresholds,
+            # no threshold reached the target: always ask a human
+            per_criterion_confidence={
+                c: math.inf if t.min_confidence is None else t.min_confidence for c, t in criteria.items()
+            },
             review_failures=config.review_failures,
             max_score_spread=config.max_score_spread,
+            calibrated_for={c: t.identity for c, t in criteria.items()},
         )
 
     def threshold(self, criterion: str) -> float:
         return self.per_criterion_confidence.get(criterion, self.min_confidence)
+
+    def stale(self, verdict: Verdict) -> bool:
+        """Was this criterion's calibrated threshold measured on another judge than `verdict`'s?"""
+        if verdict.criterion not in self.calibrated_for:
+            return False
+        measured = self.calibrated_for[verdict.criterion]
+        current = JudgeIdentity.of(verdict.judge, verdict.provenance)
+        if measured == current:
+            return False
+        if verdict.criterion not in self._warned:
+            self._warned.add(verdict.criterion)
+            was = measured.describe() if measured is not None else "a judge it does not record"
+            log.warning(
+                "thresholds: '%s' was calibrated on %s, not on %s: its items go to review "
+                "(stale_calibration:%s); run `auditor calibrate` again for this judge",
+                verdict.criterion,
+                was,
+                current.describe(),
+                verdict.criterion,
+            )
+        return True
 
 
 def decide(
@@ -63,6 +99,10 @@ def decide(
             worst = max((_SEVERITY_WEIGHT[s.severity] for s in v.pii_spans if s.source == "new"), default=0.5)
             reasons.append("pii_found")
             priority = max(priority, worst)
+        if policy.stale(v):
+            reasons.append(f"stale_calibration:{v.criterion}")
+            priority = max(priority, 0.5)
+            continue
         threshold = policy.threshold(v.criterion)
         if threshold > 0 and (v.confidence is None or v.confidence < threshold):
             reasons.append(f"low_confidence:{v.judge}")
@@ -77,26 +117,3 @@ def decide(
     reasons = list(dict.fromkeys(reasons))
     decision = "human_review" if reasons else "auto_accept"
     return Route(decision=decision, reasons=reasons, priority=round(priority, 3))
-
-
-def _read_thresholds(path: Path) -> dict[str, float]:
-    """Per-criterion minimum confidence from `auditor calibrate`'s thresholds.json."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: thresholds file not found (write one with `auditor calibrate`)") from None
-    except json.JSONDecodeError as exc:
-        raise UserError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-    criteria = data.get("criteria") if isinstance(data, dict) else None
-    if not isinstance(criteria, dict):
-        raise UserError(f"{path}: field 'criteria': expected a mapping of criterion -> threshold")
-    out: dict[str, float] = {}
-    for name, entry in criteria.items():
-        value = entry.get("min_confidence") if isinstance(entry, dict) else None
-        if value is None:
-            out[name] = math.inf  # no threshold reached the target: always ask a human
-            continue
-        if not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
-            raise UserError(f"{path}: field 'criteria.{name}.min_confidence': expected a number in [0, 1]")
-        out[name] = float(value)
-    return out

@@ -21,7 +21,8 @@ class JudgeStats:
     cached: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    cost_usd: float = 0.0
+    cost_usd: float = 0.0  # of the priced verdicts
+    unpriced: int = 0  # verdicts whose cost is unknown (the served model has no price)
     unscored_reasons: Counter[str] = field(default_factory=Counter)
     labels: Counter[str] = field(default_factory=Counter)
 
@@ -37,6 +38,7 @@ class JudgeStats:
             "prompt_tokens": self.prompt_tokens,
             "completion_tokens": self.completion_tokens,
             "cost_usd": round(self.cost_usd, 6),
+            "unpriced": self.unpriced,
             "unscored_reasons": dict(self.unscored_reasons.most_common(5)),
             "labels": dict(self.labels.most_common()),
         }
@@ -70,7 +72,8 @@ class RunStats:
             js.cached += int(p.cached or p.replayed)
             js.prompt_tokens += p.prompt_tokens
             js.completion_tokens += p.completion_tokens
-            js.cost_usd += p.cost_usd
+            js.cost_usd += p.cost_usd or 0.0
+            js.unpriced += int(p.cost_usd is None)
             if not v.scored:
                 js.unscored += 1
                 js.unscored_reasons[(v.unscored_reason or "")[:80]] += 1
@@ -100,6 +103,7 @@ class RunStats:
             "prompt_tokens": sum(j.prompt_tokens for j in self.judges.values()),
             "completion_tokens": sum(j.completion_tokens for j in self.judges.values()),
             "cost_usd": round(sum(j.cost_usd for j in self.judges.values()), 6),
+            "unpriced": sum(j.unpriced for j in self.judges.values()),
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -143,6 +147,7 @@ def render_summary(stats: RunStats, *, out: str, status: str, elapsed_s: float, 
         lines.append(
             f"  tokens: {tokens['prompt_tokens']:,.0f} in, {tokens['completion_tokens']:,.0f} out, "
             f"cost ${tokens['cost_usd']:.4f}"
+            + (f" (+ {tokens['unpriced']:.0f} verdicts unpriced: cost unknown)" if tokens["unpriced"] else "")
         )
     if stats.bad_lines:
         lines.append(f"  {len(stats.bad_lines)} bad input lines skipped (listed in errors.jsonl):")

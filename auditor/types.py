@@ -111,7 +111,7 @@ class Provenance(StrictModel):
     rubric_version: str | None = None
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    cost_usd: float = 0.0
+    cost_usd: float | None = 0.0  # None: the served model has no price, so the cost is unknown
     latency_ms: float = 0.0
     cached: bool = False
     replayed: bool = False
@@ -185,6 +185,7 @@ class AuditRecord(StrictModel):
     """Everything auditor concluded about one item."""
 
     item_id: str
+    target: str | None = None  # the system under test that answered; None: the run's only answer
     verdicts: list[Verdict]
     consensus: list[Consensus] = Field(default_factory=list)
     route: Route

@@ -11,6 +11,10 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
+# The shared dev data sits beside the project (../shared/data); only benchmarks and tests
+# default to it, the product takes a path.
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+PRESIDIO_DATASET = SHARED_DATA / "presidio_synth_dataset_v2.json"
 
 
 def machine() -> dict[str, Any]:

@@ -26,11 +26,11 @@ from typing import Any
 
 from auditor.judges.pii import PIIJudge
 from auditor.pii.engine import PIIEngine, build_engine
-from auditor.pii.evaluate import DEFAULT_DATASET, load_dataset
+from auditor.pii.evaluate import load_dataset
 from auditor.pii.severity import PERSONAL_ENTITIES
 from auditor.pii.spans import Detection
 from auditor.types import AuditItem
-from benchmarks._common import save
+from benchmarks._common import PRESIDIO_DATASET, save
 
 TICK_S = 0.005
 
@@ -99,7 +99,7 @@ async def main() -> None:
     parser.add_argument("--loop-docs", type=int, default=400, help="documents for the event-loop comparison")
     args = parser.parse_args()
 
-    texts = [s.text for s in load_dataset(DEFAULT_DATASET)][: args.docs]
+    texts = [s.text for s in load_dataset(PRESIDIO_DATASET)][: args.docs]
     before_mb = rss_mb()
     started = time.perf_counter()
     engine = build_engine()

@@ -34,10 +34,8 @@ item_like = st.fixed_dictionaries(
 
 
 def entries_of(path: Path) -> list[AuditItem | BadLine]:
-    try:
-        return list(read_items(path))
-    except UserError:
-        return []
+    """Every entry of a file whose garbage is per line: no whole-file error is allowed here."""
+    return list(read_items(path))
 
 
 @FUZZ
@@ -71,6 +69,21 @@ def test_csv_with_stray_quotes_never_crashes(tmp_path: Path, text: str) -> None:
     path.write_text("id,prompt,response\n" + text, encoding="utf-8")
     entries = entries_of(path)
     assert all(isinstance(e, AuditItem | BadLine) for e in entries)
+
+
+@FUZZ
+@given(data=st.binary(max_size=200))
+def test_random_bytes_in_a_csv_are_bad_lines_or_one_header_error(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "items.csv"
+    path.write_bytes(data)
+    try:
+        entries = list(read_items(path))
+    except UserError as exc:
+        assert str(exc).startswith(f"{path}:1: cannot read the CSV header")
+        return
+    for entry in entries:
+        if isinstance(entry, BadLine):
+            assert entry.error.line >= 2 and str(path) in str(entry.error)
 
 
 def test_huge_fields_and_empty_files(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from auditor.aggregate import consensus
 from auditor.config import RoutingConfig
 from auditor.errors import UserError
 from auditor.routing import RoutingPolicy, decide
+from auditor.thresholds import JudgeIdentity, Target, Threshold, Thresholds
 from auditor.types import AuditItem, PIISpan, Provenance, Verdict
 
 ITEM = AuditItem(id="i", prompt="How long is the return window?", response="30 days.")
@@ -68,15 +69,12 @@ def test_every_reason_is_recorded() -> None:
 
 
 def test_low_confidence_against_calibrated_thresholds(tmp_path: Path) -> None:
-    path = tmp_path / "thresholds.json"
-    path.write_text(
-        json.dumps(
-            {
-                "version": 1,
-                "criteria": {"accuracy": {"min_confidence": 0.7}, "relevance": {"min_confidence": None}},
-            }
-        )
-    )
+    target = Target()
+    found = {
+        "accuracy": [Threshold("a", target, 50, 0.7, 0.9, 30, 0.6, None, JudgeIdentity.of("a", P))],
+        "relevance": [Threshold("r", target, 50, None, None, 0, None, "none", JudgeIdentity.of("r", P))],
+    }
+    path = Thresholds.of(found).write(tmp_path / "thresholds.json")
     policy = RoutingPolicy.from_config(RoutingConfig(thresholds_file=str(path)))
     assert route([v("a", "accuracy", 5, confidence=0.75)], policy).decision == "auto_accept"
     assert route([v("a", "accuracy", 5, confidence=0.6)], policy).reasons == ["low_confidence:a"]
@@ -84,8 +82,68 @@ def test_low_confidence_against_calibrated_thresholds(tmp_path: Path) -> None:
     assert route([v("r", "relevance", 5, confidence=0.99)], policy).reasons == ["low_confidence:r"]
 
 
+def test_a_threshold_measured_on_another_judge_is_not_applied(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    measured_on = Provenance(
+        backend="llm", model="gpt-4o-mini", prompt_version="judge/2", rubric_version="acc/3"
+    )
+    found = {
+        "accuracy": [
+            Threshold("a", Target(), 50, 0.7, 0.9, 30, 0.6, None, JudgeIdentity.of("a", measured_on))
+        ]
+    }
+    path = Thresholds.of(found).write(tmp_path / "thresholds.json")
+    policy = RoutingPolicy.from_config(RoutingConfig(thresholds_file=str(path)))
+    same = measured_on
+    newer_rubric = measured_on.model_copy(update={"rubric_version": "acc/4"})
+    other_model = measured_on.model_copy(update={"model": "gpt-4o"})
+
+    def judged(provenance: Provenance, judge: str = "a") -> Verdict:
+        return Verdict(
+            judge=judge, criterion="accuracy", score=5, passed=True, confidence=0.95, provenance=provenance
+        )
+
+    assert route([judged(same)], policy).decision == "auto_accept"
+    with caplog.at_level("WARNING", logger="auditor.routing"):
+        for verdict in (judged(newer_rubric), judged(other_model), judged(same, judge="b"), judged(P)):
+            r = route([verdict], policy)
+            assert (r.decision, r.reasons) == ("human_review", ["stale_calibration:accuracy"])
+    warnings = [rec for rec in caplog.records if rec.levelname == "WARNING"]
+    assert (
+        len(warnings) == 1 and "'accuracy' was calibrated on a (llm, gpt-4o-mini" in warnings[0].getMessage()
+    )
+    # a criterion the file does not calibrate keeps the configured rule
+    assert route([v("r", "relevance", 5, confidence=0.99)], policy).decision == "auto_accept"
+
+
+def test_a_threshold_without_a_recorded_judge_is_not_applied(tmp_path: Path) -> None:
+    path = tmp_path / "thresholds.json"
+    entry = {
+        "judge": "a",
+        "target": {"metric": "agreement", "value": 0.9},
+        "n": 50,
+        "min_confidence": 0.7,
+        "achieved": 0.9,
+        "n_accepted": 30,
+        "auto_accept_share": 0.6,
+    }
+    path.write_text(json.dumps({"version": 1, "criteria": {"accuracy": entry}}))
+    policy = RoutingPolicy.from_config(RoutingConfig(thresholds_file=str(path)))
+    assert route([v("a", "accuracy", 5, confidence=0.99)], policy).reasons == ["stale_calibration:accuracy"]
+
+
 def test_bad_thresholds_file_is_a_user_error(tmp_path: Path) -> None:
     path = tmp_path / "t.json"
-    path.write_text(json.dumps({"criteria": {"accuracy": {"min_confidence": 7}}}))
+    entry = {
+        "judge": "a",
+        "target": {"metric": "agreement", "value": 0.9},
+        "n": 50,
+        "min_confidence": 7,
+        "achieved": 0.9,
+        "n_accepted": 30,
+        "auto_accept_share": 0.6,
+    }
+    path.write_text(json.dumps({"criteria": {"accuracy": entry}}))
     with pytest.raises(UserError, match=r"criteria\.accuracy\.min_confidence"):
         RoutingPolicy.from_config(RoutingConfig(thresholds_file=str(path)))

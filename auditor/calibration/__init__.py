@@ -7,6 +7,6 @@ See docs/calibration.md for the input formats and the definitions.
 
 from auditor.calibration.command import run_calibration
 from auditor.calibration.result import CalibrationResult
-from auditor.calibration.thresholds import Target
+from auditor.thresholds import Target
 
 __all__ = ["CalibrationResult", "Target", "run_calibration"]

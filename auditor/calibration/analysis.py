@@ -21,8 +21,9 @@ from auditor.calibration.criteria import CriterionData, Disagreement, JudgeData,
 from auditor.calibration.loading import VerdictSet
 from auditor.calibration.prevalence import Prevalence, corrected_prevalence
 from auditor.calibration.reliability import Reliability, reliability
-from auditor.calibration.thresholds import DEFAULT_TARGET, Target, Threshold, find_threshold
+from auditor.calibration.thresholds import find_threshold
 from auditor.errors import UserError
+from auditor.thresholds import DEFAULT_TARGET, Target, Threshold
 from auditor.types import HumanLabel
 
 MISSING = "(missing)"
@@ -224,7 +225,8 @@ def _threshold(
     positive = None
     if data.scale.binary:
         positive = np.array([1.0 if jd.values[i] == data.scale.positive else 0.0 for i in items])
-    return find_threshold(judge, target, confidence, hits, positive)
+    identity = jd.identities.most_common(1)[0][0] if jd.identities else None
+    return find_threshold(judge, target, confidence, hits, positive, identity)
 
 
 def _prevalence(

@@ -9,7 +9,6 @@ judges, which carry no confidence) and PNG figures: `agreement_<criterion>.png`,
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -25,8 +24,8 @@ from auditor.calibration.pairwise import analyse_pairwise
 from auditor.calibration.plots import plot_criterion, plot_pairwise
 from auditor.calibration.report import to_json, to_markdown
 from auditor.calibration.result import CalibrationResult
-from auditor.calibration.thresholds import DEFAULT_TARGET, Target, thresholds_document
 from auditor.errors import UserError
+from auditor.thresholds import DEFAULT_TARGET, Target, Thresholds
 
 MIN_RESAMPLES = 100
 
@@ -92,9 +91,7 @@ def _write(result: CalibrationResult, out_dir: Path) -> CalibrationResult:
         for report in result.criteria.values():
             files += plot_criterion(report, out_dir)
         found = {name: [j.threshold for j in r.judges.values()] for name, r in result.criteria.items()}
-        files.append(
-            _write_text(out_dir / "thresholds.json", json.dumps(thresholds_document(found), indent=2) + "\n")
-        )
+        files.append(Thresholds.of(found).write(out_dir / "thresholds.json"))
     files.append(_write_text(out_dir / "calibration.md", to_markdown(result)))
     json_path = out_dir / "calibration.json"
     files.append(json_path)

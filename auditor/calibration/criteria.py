@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from auditor.calibration.loading import JudgeVerdict
 from auditor.calibration.scale import Scale, Value, format_value, label_scale, score_scale
 from auditor.errors import UserError
+from auditor.thresholds import JudgeIdentity
 from auditor.types import HumanLabel
 
 
@@ -28,6 +29,7 @@ class JudgeData:
     n_verdicts: int = 0
     unscored: Counter[str] = field(default_factory=Counter)  # reason -> count
     no_value: int = 0  # scored, but without the kind of value the humans gave
+    identities: Counter[JudgeIdentity] = field(default_factory=Counter)  # of the usable verdicts
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,8 @@ def _judges(verdicts: list[JudgeVerdict], kind: str) -> dict[str, JudgeData]:
             data.no_value += 1
             continue
         data.values[v.item_id] = value
+        if v.identity is not None:
+            data.identities[v.identity] += 1
         if v.confidence is not None:
             data.confidence[v.item_id] = v.confidence
     return dict(sorted(judges.items()))

@@ -40,6 +40,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from auditor.errors import InputError, UserError
 from auditor.io import BadLine, jsonl_objects, validation_problem
+from auditor.thresholds import JudgeIdentity
 from auditor.types import AuditRecord, HumanLabel, StrictModel, Verdict
 
 M = TypeVar("M", bound=BaseModel)
@@ -92,11 +93,27 @@ class JudgeVerdict:
     confidence: float | None = None
     passed: bool | None = None
     unscored_reason: str | None = None
+    identity: JudgeIdentity | None = None
 
     @classmethod
     def of(cls, item_id: str, v: Verdict | ExternalVerdict) -> JudgeVerdict:
         """From a run's verdict or another tool's: the fields the two have in common."""
-        return cls(item_id, v.criterion, v.judge, v.score, v.label, v.confidence, v.passed, v.unscored_reason)
+        identity = (
+            JudgeIdentity.of(v.judge, v.provenance)
+            if isinstance(v, Verdict)
+            else JudgeIdentity(judge=v.judge)
+        )
+        return cls(
+            item_id,
+            v.criterion,
+            v.judge,
+            v.score,
+            v.label,
+            v.confidence,
+            v.passed,
+            v.unscored_reason,
+            identity,
+        )
 
 
 @dataclass

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from auditor.calibration.analysis import CriterionReport, JudgeReport
 from auditor.calibration.bootstrap import Estimate
 from auditor.calibration.compare import MAX_CI_WIDTH, MIN_ITEMS, Comparison
@@ -32,6 +34,8 @@ def to_json(result: CalibrationResult) -> str:
 def _plain(value: object) -> Any:
     if isinstance(value, Path):
         return str(value)
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 

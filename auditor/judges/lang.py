@@ -1,45 +1,48 @@
-"""Offline language identification for the demo languages: en, es, de, pt, fr, zh, ja.
+"""Offline language identification for the marketplace languages.
 
-Chinese and Japanese are told apart by script: Japanese writes kanji too, so it is the
-presence of kana that decides. Latin-script languages are told apart by profiles of
-their most frequent function words plus letters and endings only one of them uses
-(ñ/¿ for Spanish, ã/õ/ç/-ção for Portuguese, ä/ö/ü/ß for German). A text with too little
-evidence gets no language rather than a guess, so a short "OK, thanks" never counts as an
-answer in the wrong language.
+Chinese, Japanese and Korean are told apart by script, which is cheap and certain:
+Japanese writes kanji too, so it is the presence of kana that decides. Every other text
+goes to `lingua` (the models ship inside its wheel; nothing is downloaded), restricted to
+the marketplace languages and in its low-accuracy mode: its trigram models load in a
+quarter of a second where the full models take five, and on sentences (not single
+words) it is as good for this purpose. The detector is built on first use.
+
+A text with too little evidence gets no language rather than a guess, so a short
+"OK, thanks" or an address never counts as an answer in the wrong language.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-from auditor.judges.stopwords import LATIN_STOPWORDS
-from auditor.judges.text import count_script, words
+from auditor.judges.text import clauses, count_script, words
+
+if TYPE_CHECKING:
+    from lingua import LanguageDetector
 
 _NAMES = {
     "en": "English",
-    "es": "Spanish",
-    "de": "German",
-    "pt": "Portuguese",
-    "fr": "French",
     "zh": "Chinese",
     "ja": "Japanese",
     "ko": "Korean",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "it": "Italian",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "tr": "Turkish",
+    "ar": "Arabic",
+    "hi": "Hindi",
 }
-
-# Letters and endings only one of the languages uses, one named group per language.
-_MARKERS = re.compile(
-    r"(?P<es>[ñ¿¡]|ción\b|ciones\b)"
-    r"|(?P<pt>[ãõç]|ções\b|ção\b|ões\b|\bvocê|\bnão\b)"
-    r"|(?P<de>[äöüß]|ung\b|ungen\b|keit\b|lich\b)"
-    r"|(?P<fr>[èêëîœ]|\b(?:d|l|qu|n|c|s)'[a-zàâéèêîôû]|eux\b|aux\b)"
-)
-_MIN_LATIN_EVIDENCE = 2.0  # stopword hits + marker hits needed before naming a language
-# Prose is a third or more function words; a record ("Ship to: Al Barsha 2, Dubai") is not,
-# and a couple of chance hits in it must not name a language.
-_MIN_EVIDENCE_PER_WORD = 0.1
+MARKETPLACE_LANGUAGES = tuple(_NAMES)
+# Prose has a clause of three words or more; a greeting ("OK, thanks") or a record
+# ("Ship to: Al Barsha 2, Dubai | Status: failed") has none, and is no evidence of a language.
+_MIN_WORDS = 3
+_MIN_CONFIDENCE = 0.5  # lingua's share of the top language among the candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,16 @@ class LangGuess:
 def language_name(lang: str | None) -> str:
     """The English name of a language code, for reasoning a reviewer reads."""
     return _NAMES.get(lang or "", "an undetermined language")
+
+
+@cache
+def _detector() -> LanguageDetector:
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    languages = [
+        Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in MARKETPLACE_LANGUAGES
+    ]
+    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
 
 
 @lru_cache(maxsize=4096)
@@ -70,30 +83,10 @@ def identify(norm: str) -> LangGuess:
         if script["kana"] == 0:
             return LangGuess("zh", 0.95)
         return LangGuess("zh", 0.6)
-    return _identify_latin(norm)
-
-
-def _top_two(scores: dict[str, float]) -> list[tuple[str, float]]:
-    return sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:2]
-
-
-def _identify_latin(norm: str) -> LangGuess:
-    tokens = words(norm)
-    if not tokens:
+    if max((len(words(c.norm)) for c in clauses(norm)), default=0) < _MIN_WORDS:
         return LangGuess(None, 0.0)
-    counts = Counter(tokens)
-    scores = {
-        lang: float(sum(counts[w] for w in counts.keys() & stopwords))
-        for lang, stopwords in LATIN_STOPWORDS.items()
-    }
-    (best, top), (_, second) = _top_two(scores)
-    if top < 2 * second + 3:
-        # Not clear-cut (Spanish and Portuguese share many function words): let the
-        # letters and endings that only one language uses speak too.
-        for marker in _MARKERS.finditer(norm):
-            scores[marker.lastgroup or ""] += 1.5
-        (best, top), (_, second) = _top_two(scores)
-    if top < max(_MIN_LATIN_EVIDENCE, _MIN_EVIDENCE_PER_WORD * len(tokens)) or top <= second:
+    ranked = _detector().compute_language_confidence_values(norm)
+    if not ranked or ranked[0].value < _MIN_CONFIDENCE:
         return LangGuess(None, 0.0)
-    margin = (top - second) / top
-    return LangGuess(best, round(min(0.95, 0.4 + margin), 3))
+    best = ranked[0]
+    return LangGuess(best.language.iso_code_639_1.name.lower(), round(min(0.95, best.value), 3))

@@ -40,7 +40,7 @@ from auditor.llm.request import (
 from auditor.llm.retry import RetryLog, with_retries
 from auditor.llm.settings import LLMSettings
 from auditor.llm.structured import OutputInvalid, parse_output, reask_turns
-from auditor.llm.tokens import cost_usd, count_request
+from auditor.llm.tokens import cost_usd, count_request, price_for, same_model
 from auditor.llm.usage import Budget, PurposeUsage
 from auditor.llm.wire import WireChoice, WireCompletion, parse_body
 from auditor.types import Provenance
@@ -63,7 +63,7 @@ class _Tally:
     started: float = field(default_factory=time.perf_counter)
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    cost_usd: float = 0.0
+    cost_usd: float | None = 0.0  # None once any exchange had no price
     reasks: int = 0
     model: str | None = None
     sources: list[Source] = field(default_factory=list)
@@ -107,6 +107,7 @@ class Gateway:
         self._rejections_before_success = 0
         self._any_success = False
         self._warned_greedy_samples = False
+        self._warned_served: set[str] = set()
         self._replayer = Replayer(replay_dir) if replay_dir is not None else None
         self._endpoint: Endpoint | None = None
         self._client: openai.AsyncOpenAI | None = None
@@ -281,7 +282,7 @@ class Gateway:
             completion = parse_body(response)
         except ValueError as exc:  # only a hand-edited cassette can get here
             raise UserError(f"recorded response for request {request_hash(body)[:16]} is {exc}") from None
-        spent = cost_usd(self._price, *_tokens(completion)) if source == "network" else 0.0
+        spent = self._served_cost(completion) if source == "network" else 0.0
         self._account(purpose, completion, spent, tally, source)
         return completion
 
@@ -309,7 +310,7 @@ class Gateway:
         expected = self._expected_completion_tokens(purpose) * samples
         reserved = 0.0
         if self._budget.limit_usd is not None:
-            reserved = self._budget.reserve(cost_usd(self._price, prompt_estimate, expected))
+            reserved = self._budget.reserve(cost_usd(self._price, prompt_estimate, expected) or 0.0)
         # Providers count max_tokens against the tokens-per-minute limit when a request starts.
         rate_tokens = prompt_estimate + self.settings.max_tokens * samples
 
@@ -331,7 +332,7 @@ class Gateway:
         def count_retry() -> None:
             usage.retries += 1
 
-        actual = 0.0
+        actual: float | None = 0.0
         try:
             response, completion = await with_retries(
                 attempt,
@@ -340,11 +341,32 @@ class Gateway:
                 on_retry=count_retry,
                 retry_log=self._retry_log,
             )
-            actual = cost_usd(self._price, *_tokens(completion))
+            actual = self._served_cost(completion)
         finally:
-            self._budget.settle(reserved, actual)
+            self._budget.settle(reserved, actual or 0.0)
         usage.requests += 1
+        if actual is None and self._budget.limit_usd is not None:
+            raise UserError(
+                f"max_cost_usd is set but {endpoint.display_url} served model '{completion.model}', "
+                "which has no price in llm.prices: add one so the budget can be enforced"
+            )
         return response
+
+    def _served_cost(self, completion: WireCompletion) -> float | None:
+        """The exchange's cost at the price of the model that answered (None: unknown).
+
+        A served model other than the requested one is warned about once per name.
+        """
+        served = completion.model or self.settings.model
+        if not same_model(self.settings.model, served) and served not in self._warned_served:
+            self._warned_served.add(served)
+            priced = (
+                "priced as itself" if served in self.settings.prices else "no price, so its cost is unknown"
+            )
+            log.warning(
+                "requested model '%s' but the endpoint served '%s' (%s)", self.settings.model, served, priced
+            )
+        return cost_usd(price_for(self.settings, served), *_tokens(completion))
 
     def _note_rejection(self, exc: ItemRejected, endpoint: Endpoint) -> None:
         if self._any_success:
@@ -363,19 +385,20 @@ class Gateway:
         return round(total / count) if count else self.settings.max_tokens
 
     def _account(
-        self, purpose: str, completion: WireCompletion, spent: float, tally: _Tally, source: Source
+        self, purpose: str, completion: WireCompletion, spent: float | None, tally: _Tally, source: Source
     ) -> None:
         prompt, generated = _tokens(completion)
         if source == "network":  # the run's totals are what this run spent
             usage = self._usage[purpose]
             usage.prompt_tokens += prompt
             usage.completion_tokens += generated
-            usage.cost_usd += spent
+            usage.cost_usd += spent or 0.0
+            usage.unpriced += int(spent is None)
         total, count = self._completion_tokens_seen.get(purpose, (0, 0))
         self._completion_tokens_seen[purpose] = (total + generated, count + len(completion.choices))
         tally.prompt_tokens += prompt
         tally.completion_tokens += generated
-        tally.cost_usd += spent
+        tally.cost_usd = None if tally.cost_usd is None or spent is None else tally.cost_usd + spent
         tally.model = tally.model or completion.model
         tally.sources.append(source)
         log.debug("%s: %s answered (%d+%d tokens)", purpose, source, prompt, generated)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_serializer
 
 from auditor.types import StrictModel
+
+# What a dump shows in place of a header value.
+HIDDEN = "<not stored>"
 
 StructuredOutput = Literal["json_schema", "json_object", "text"]
 
@@ -29,7 +32,7 @@ class LLMSettings(StrictModel):
     base_url: str | None = None  # default: $OPENAI_BASE_URL, then OpenAI's
     api_key_env: str | None = "OPENAI_API_KEY"
     # Sent with every request, never stored: they may hold credentials (Azure's `api-key`).
-    extra_headers: dict[str, str] = Field(default_factory=dict)
+    extra_headers: dict[str, str] = Field(default_factory=dict, repr=False)
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     seed: int | None = 0
     max_tokens: int = Field(default=800, ge=1)
@@ -50,3 +53,8 @@ class LLMSettings(StrictModel):
     # e.g. an extra header that routes a proxy to another deployment.
     cache_namespace: str = ""
     prices: dict[str, Price] = Field(default_factory=dict)
+
+    @field_serializer("extra_headers")
+    def _header_names_only(self, headers: dict[str, str]) -> dict[str, str]:
+        # Every dump (the manifest, a log line) keeps which headers were sent, never their values.
+        return dict.fromkeys(headers, HIDDEN)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Sequence
 
 import tiktoken
@@ -62,10 +63,10 @@ def count_request(body: Body) -> tuple[int, bool]:
     return tokens, approximate
 
 
-def cost_usd(price: Price | None, prompt_tokens: int, completion_tokens: int) -> float:
-    """What the tokens cost at `price` (0.0 when the price is unknown)."""
+def cost_usd(price: Price | None, prompt_tokens: int, completion_tokens: int) -> float | None:
+    """What the tokens cost at `price`; None when the price is unknown."""
     if price is None:
-        return 0.0
+        return None
     return (prompt_tokens * price.input_per_mtok + completion_tokens * price.output_per_mtok) / 1e6
 
 
@@ -110,6 +111,24 @@ def estimate(
         prompt_tokens=prompt,
         completion_tokens=completion,
         total_tokens=prompt + completion,
-        cost_usd=cost_usd(price, prompt, completion) if price else None,
+        cost_usd=cost_usd(price, prompt, completion),
         approximate=approximate,
     )
+
+
+_SNAPSHOT_SUFFIX = re.compile(r"-\d{4}-\d{2}-\d{2}$")
+
+
+def same_model(requested: str, served: str) -> bool:
+    """Whether `served` is the requested model, or a dated snapshot of it ("gpt-4o-mini-2024-07-18")."""
+    return served == requested or (
+        served.startswith(requested) and _SNAPSHOT_SUFFIX.fullmatch(served[len(requested) :]) is not None
+    )
+
+
+def price_for(settings: LLMSettings, served: str) -> Price | None:
+    """The price of the model that answered: its own entry, else the requested model's if it
+    is that model (or a dated snapshot of it); None when unknown, never another model's."""
+    if served in settings.prices:
+        return settings.prices[served]
+    return settings.prices.get(settings.model) if same_model(settings.model, served) else None

@@ -21,7 +21,8 @@ class PurposeUsage(StrictModel):
     # here (each verdict's provenance still carries the tokens its answer took).
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    cost_usd: float = 0.0
+    cost_usd: float = 0.0  # of the priced requests
+    unpriced: int = 0  # requests whose served model has no price: their cost is unknown
 
     def plus(self, other: PurposeUsage) -> PurposeUsage:
         """The field-by-field sum, for a run total."""

@@ -2,8 +2,8 @@
 
 Which spans are ambiguous: new spans (not echoed, not from the context) at or above the
 judge's minimum severity that no check digit confirmed, and that are either a name or
-an address (is "Jordan" a buyer or a country? is "Baker Street" someone's home or a
-tube station?) or scored below `CONFIDENT_SCORE`. Checksum-validated identifiers never
+an address (is "Jordan" a buyer or a country? is a street name someone's home or a
+shop's?) or scored below `CONFIDENT_SCORE`. Checksum-validated identifiers never
 go to the model: a valid IBAN is a leak whatever a model thinks.
 
 The adjudicator returns one `SpanDecision` per span it was sent, by index into that

@@ -2,9 +2,12 @@
 
 Two measurements, both printed beside presidio-research's published baseline:
 
-* the shared dataset (presidio-research's synth_dataset_v2: 1,500 sentences, 17 entity
-  types): every span the engine detects, scored against the gold spans after mapping
-  both onto common categories (`GOLD_CATEGORY`, `PREDICTED_CATEGORY`);
+* a dataset in presidio-research's synth format (its synth_dataset_v2: 1,500 sentences,
+  17 entity types): every span the engine detects, scored against the gold spans after
+  mapping both onto common categories (`GOLD_CATEGORY`, `PREDICTED_CATEGORY`). The
+  sentences are split by template: `template_id % TEST_EVERY == 0` is the *test* part,
+  which nobody looks at while writing rules; the rest is the *tuning* part, whose
+  figures are in-sample. Both are printed, labelled;
 * the demo set (examples/seller_support): the spans the PII judge reports as *leaks*,
   against the spans annotators marked as leaks, plus leak/no-leak per item.
 
@@ -30,10 +33,12 @@ from auditor.pii.metrics import Counts, Span, Tally, score_document
 from auditor.pii.severity import DEFAULT_MIN_SCORE
 from auditor.types import PII_LEAKAGE, AuditItem, HumanLabel, Verdict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
-DEFAULT_DATASET = SHARED_DATA / "presidio_synth_dataset_v2.json"
 DEMO_TITLE = "Demo set (leaks; in-sample: the rules were tuned while looking at it)"
+# Sentences from one template share their wording, so the split is by template: a rule
+# written while reading a tuning sentence cannot have seen a test sentence's phrasing.
+TEST_EVERY = 5
+TUNING_TITLE = "Tuning part (template_id % 5 != 0; in-sample: rules were tuned on it)"
+TEST_TITLE = "Test part (template_id % 5 == 0; held out: never looked at while tuning)"
 
 # presidio-research, notebooks/4_Evaluate_Presidio_Analyzer.ipynb: default AnalyzerEngine
 # (en_core_web_lg, threshold 0.4), token-level, entity type ignored.
@@ -115,7 +120,8 @@ class SetResult(BaseModel):
 class EvalResult(BaseModel):
     """What `auditor eval-pii` reports."""
 
-    dataset: SetResult | None
+    tuning: SetResult | None  # the dataset's tuning templates (in-sample)
+    test: SetResult | None  # the dataset's held-out templates
     demo: SetResult | None
     baseline: dict[str, float]
     min_score: float  # the score a detection needed to count
@@ -123,7 +129,7 @@ class EvalResult(BaseModel):
 
 
 def run_eval_pii(
-    dataset: Path | None = DEFAULT_DATASET,
+    dataset: Path | None,
     demo_items: Path | None = None,
     demo_labels: Path | None = None,
     limit: int | None = None,
@@ -133,8 +139,9 @@ def run_eval_pii(
 ) -> EvalResult:
     """Score the engine on the shared dataset and the judge on the demo's labelled leaks.
 
-    Either set may be skipped (`dataset=None`, no demo paths). `limit` takes the first N
-    sentences or items of each. `min_score` is the score a detection needs to count, the
+    Either set may be skipped (`dataset=None`, no demo paths). The dataset is scored as
+    two parts, tuning and test (`split`). `limit` takes the first N sentences of each
+    part, or items of the demo. `min_score` is the score a detection needs to count, the
     PII judge's default unless given.
     """
     if (demo_items is None) != (demo_labels is None):
@@ -142,12 +149,17 @@ def run_eval_pii(
     started = time.perf_counter()
     engine = engine if engine is not None else get_engine()
     engine_seconds = time.perf_counter() - started
-    shared = _eval_dataset(engine, dataset, limit, min_score) if dataset is not None else None
+    tuning = test = None
+    if dataset is not None:
+        tuning_part, test_part = split(load_dataset(dataset))
+        tuning = _eval_dataset(engine, f"{dataset.name} (tuning)", tuning_part[:limit])
+        test = _eval_dataset(engine, f"{dataset.name} (test)", test_part[:limit])
     demo = None
     if demo_items is not None and demo_labels is not None:
         demo = asyncio.run(_eval_demo(engine, demo_items, demo_labels, limit, min_score))
     return EvalResult(
-        dataset=shared,
+        tuning=tuning,
+        test=test,
         demo=demo,
         baseline=BASELINE,
         min_score=min_score,
@@ -161,10 +173,17 @@ class Sentence:
 
     text: str
     spans: tuple[tuple[str, int, int], ...]
+    template_id: int
 
 
-def _eval_dataset(engine: PIIEngine, path: Path, limit: int | None, min_score: float) -> SetResult:
-    sentences = load_dataset(path)[:limit]
+def split(sentences: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
+    """(tuning, test): test holds the sentences whose `template_id % TEST_EVERY == 0`."""
+    tuning = [s for s in sentences if s.template_id % TEST_EVERY]
+    test = [s for s in sentences if not s.template_id % TEST_EVERY]
+    return tuning, test
+
+
+def _eval_dataset(engine: PIIEngine, name: str, sentences: list[Sentence]) -> SetResult:
     started = time.perf_counter()
     detections = engine.analyze_batch([s.text for s in sentences])
     tally = Tally()
@@ -179,7 +198,7 @@ def _eval_dataset(engine: PIIEngine, path: Path, limit: int | None, min_score: f
             Span(d.start, d.end, PREDICTED_CATEGORY.get(d.entity_type, d.entity_type)) for d in found
         ]
         score_document(tally, sentence.text, gold, predicted, ignore)
-    return _set_result(path.name, len(sentences), tally, time.perf_counter() - started)
+    return _set_result(name, len(sentences), tally, time.perf_counter() - started)
 
 
 def load_dataset(path: Path) -> list[Sentence]:
@@ -215,7 +234,10 @@ def _sentence(path: Path, number: int, record: object) -> Sentence:
         if not 0 <= start < end <= len(text):
             raise UserError(f"{where}: field 'spans[{j}]': offsets {start}:{end} outside the text")
         spans.append((entity, start, end))
-    return Sentence(text, tuple(spans))
+    template_id = record.get("template_id")
+    if not isinstance(template_id, int) or isinstance(template_id, bool):
+        raise UserError(f"{where}: field 'template_id': expected an integer (it decides the test split)")
+    return Sentence(text, tuple(spans), template_id)
 
 
 async def _eval_demo(
@@ -295,16 +317,17 @@ def _set_result(name: str, documents: int, tally: Tally, seconds: float) -> SetR
 def render_eval(result: EvalResult) -> str:
     """The result as plain-text tables, one per evaluation set."""
     blocks = []
-    for title, res in (("Shared dataset", result.dataset), (DEMO_TITLE, result.demo)):
+    sets = ((TUNING_TITLE, result.tuning), (TEST_TITLE, result.test), (DEMO_TITLE, result.demo))
+    for title, res in sets:
         if res is not None:
-            blocks.append(_render_set(title, res, result.baseline))
+            blocks.append(_render_set(title, res, result.baseline if res is not result.demo else None))
     blocks.append(
         f"detections counted from score {result.min_score}; engine ready in {result.engine_seconds:.2f}s"
     )
     return "\n\n".join(blocks)
 
 
-def _render_set(title: str, res: SetResult, baseline: dict[str, float]) -> str:
+def _render_set(title: str, res: SetResult, baseline: dict[str, float] | None) -> str:
     rate = res.documents / res.seconds if res.seconds else 0.0
     lines = [f"{title}: {res.name}, {res.documents} documents, {res.seconds:.1f}s ({rate:.0f}/s)"]
     header = f"  {'':26} {'P':>6} {'R':>6} {'F2':>6} {'gold':>6} {'pred':>6}"
@@ -313,7 +336,7 @@ def _render_set(title: str, res: SetResult, baseline: dict[str, float]) -> str:
     overall = [res.span_any_type, res.span_same_type, res.tokens, res.tokens_strict]
     overall += [res.items] if res.items else []
     lines.extend(_row(s) for s in overall)
-    if res is not None and title.startswith("Shared"):
+    if baseline is not None:
         b = baseline
         lines.append(
             f"  {'Presidio baseline (tokens)':26} {b['precision']:6.3f} {b['recall']:6.3f} {b['f2']:6.3f}"

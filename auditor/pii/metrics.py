@@ -5,7 +5,7 @@ Two ways of counting, both documented in docs/pii.md:
 * span level (the headline): a predicted span and a gold span match when they share a
   non-space character. Recall counts gold spans matched, precision counts predicted spans
   matched, so one predicted address covering three gold fragments (the shared dataset
-  splits "28245 Puruntie 82 Apt. 595" into three spans) recalls all three and counts once.
+  splits a street, its unit and its town into three spans) recalls all three and counts once.
 * token level (what presidio-research's published baseline uses): every word or
   punctuation token is PII or not; over-long and too-short spans both cost.
 

@@ -141,8 +141,11 @@ class FakeOpenAI:
         models: Sequence[str] = (FAKE_MODEL,),
         expected_key: str | None = None,
         honour_n: bool = True,
+        served_model: str | None = None,
     ) -> None:
         self.models = list(models)
+        # The `model` every reply names; None echoes the request's (a proxy may serve another).
+        self.served_model = served_model
         self.expected_key = expected_key
         self.honour_n = honour_n
         self.received: list[Received] = []
@@ -289,7 +292,7 @@ class FakeOpenAI:
             "id": f"chatcmpl-fake-{number}",
             "object": "chat.completion",
             "created": 1_700_000_000,
-            "model": str(body.get("model")),
+            "model": self.served_model or str(body.get("model")),
             "system_fingerprint": "fake-openai",
             "choices": choices,
             "usage": {

@@ -129,6 +129,14 @@ def test_writes_every_output_with_statistics_and_intervals(tmp_path: Path) -> No
     assert entry["judge"] == "llm" and entry["target"] == {"metric": "agreement", "value": 0.9}
     assert set(entry) >= {"min_confidence", "achieved", "auto_accept_share", "n", "reason"}
     assert entry["n"] == 36
+    # the judge it was measured on, from the records' provenance, so routing can tell a stale file
+    assert entry["identity"] == {
+        "judge": "llm",
+        "backend": "baseline",
+        "model": None,
+        "prompt_version": None,
+        "rubric_version": None,
+    }
 
     report = (out / "calibration.md").read_text(encoding="utf-8")
     for text in (

@@ -11,10 +11,11 @@ import pytest
 
 from auditor.calibration.prevalence import corrected_prevalence
 from auditor.calibration.reliability import reliability
-from auditor.calibration.thresholds import Target, Threshold, find_threshold, thresholds_document
+from auditor.calibration.thresholds import find_threshold
 from auditor.config import RoutingConfig
 from auditor.errors import UserError
 from auditor.routing import RoutingPolicy
+from auditor.thresholds import Target, Threshold, Thresholds
 
 RNG = np.random.default_rng(0)
 
@@ -98,7 +99,7 @@ def test_thresholds_json_is_read_by_the_routing_step(tmp_path: Path) -> None:
         ],
         "relevance": [Threshold("j", target, 50, None, None, 0, None, "no threshold reaches agreement 0.9")],
     }
-    document = thresholds_document(found)
+    document = Thresholds.of(found).model_dump(mode="json")
     assert document["version"] == 1
     assert document["criteria"]["accuracy"]["judge"] == "strong"  # auto-accepts the most
     assert set(document["judges"]["accuracy"]) == {"weak", "strong"}

@@ -35,6 +35,13 @@ async def judge(question: str, response: str, reference: str | None = None) -> V
         ("店铺的订单缺陷率到多少会被停用？", "zh"),
         ("商品タイトルに「送料無料」や「最安値」と入れても大丈夫ですか？", "ja"),
         ("出荷前キャンセル率が3%になりました。", "ja"),
+        ("반품 신청은 배송 완료 후 며칠 안에 해야 하나요?", "ko"),
+        ("Quanto tempo ho per restituire un articolo difettoso?", "it"),
+        ("Hoe lang duurt het voordat mijn uitbetaling binnen is?", "nl"),
+        ("Ile kosztuje wysyłka kurierem do Niemiec?", "pl"),
+        ("Siparişimi iptal edersem ücret iadesi ne zaman yapılır?", "tr"),
+        ("كم يستغرق استرداد المبلغ بعد إرجاع المنتج؟", "ar"),
+        ("मेरा रिफंड कितने दिनों में आएगा?", "hi"),
     ],
 )
 def test_language_identification(text: str, lang: str) -> None:
@@ -175,6 +182,15 @@ async def test_a_refusal_beside_a_real_answer_is_not_penalised() -> None:
             "Welche Anforderungen gelten für die Sendungsverfolgung?",
             "Your valid tracking rate has to stay above 95%, measured over 30 days.",
         ),
+        (
+            "Quanto tempo ho per restituire un articolo difettoso?",
+            "You can return a faulty item within 30 days of delivery.",
+        ),
+        (
+            "Siparişimi iptal edersem ücret iadesi ne zaman yapılır?",
+            "Le remboursement est effectué sous cinq jours ouvrés après l'annulation.",
+        ),
+        ("मेरा रिफंड कितने दिनों में आएगा?", "Your refund arrives within seven days of the return."),
     ],
 )
 async def test_an_answer_in_another_language_scores_at_most_two(question: str, response: str) -> None:

@@ -14,6 +14,7 @@ from auditor.errors import UserError
 from auditor.labelstudio import export_run
 from auditor.labelstudio.config_xml import PII_ENTITY_TYPES
 from auditor.labelstudio.tasks import CONSENSUS_VERSION
+from auditor.pii.severity import PERSONAL_ENTITIES
 from auditor.types import AuditRecord
 from tests.labelstudio.runs import Case, accuracy, pii, relevance, seller_cases, span, write_run
 from tests.labelstudio.sdk import control_labels, interface, task_errors
@@ -181,8 +182,7 @@ def test_an_unknown_format_is_an_error(run_dir: Path, tmp_path: Path) -> None:
 
 
 def test_the_config_offers_every_type_the_pii_judge_reports() -> None:
-    severity = pytest.importorskip("auditor.pii.severity")
-    assert set(PII_ENTITY_TYPES) == set(severity.PERSONAL_ENTITIES)
+    assert set(PII_ENTITY_TYPES) == set(PERSONAL_ENTITIES)
 
 
 def test_the_consensus_prediction_prefills_every_control_at_once(run_dir: Path, tmp_path: Path) -> None:

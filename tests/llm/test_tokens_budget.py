@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import pytest
@@ -125,3 +126,55 @@ async def test_concurrent_calls_cannot_overshoot_the_budget(
 def test_a_budget_without_a_price_is_a_user_error(settings: LLMSettings) -> None:
     with pytest.raises(UserError, match=r"llm\.prices has no price for model 'fake-model'"):
         Gateway(settings, max_cost_usd=1.0)
+
+
+async def test_a_reply_from_another_model_is_priced_as_that_model_and_warned_about_once(
+    fake_openai: FakeOpenAI, settings: LLMSettings, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_openai.served_model = "qwen2.5-coder-1.5b.gguf"
+    fake_openai.respond_with(lambda request: Reply(score_json(3), prompt_tokens=100, completion_tokens=20))
+    settings = priced(settings)  # only the requested model has a price
+    with caplog.at_level(logging.WARNING, logger="auditor.llm"):
+        async with Gateway(settings) as gateway:
+            first = await gateway.complete(ask("item-1"), Score)
+            await gateway.complete(ask("item-2"), Score)
+
+    assert first.provenance.model == "qwen2.5-coder-1.5b.gguf"
+    assert first.provenance.cost_usd is None  # unknown, not the requested model's price
+    total = gateway.total_usage()
+    assert (total.requests, total.unpriced, total.cost_usd) == (2, 2, 0.0)
+    warnings = [r for r in caplog.records if "served 'qwen2.5-coder-1.5b.gguf'" in r.getMessage()]
+    assert len(warnings) == 1 and "cost is unknown" in warnings[0].getMessage()
+
+
+async def test_a_served_model_with_its_own_price_is_priced_by_it(
+    fake_openai: FakeOpenAI, settings: LLMSettings
+) -> None:
+    fake_openai.served_model = "cheap-model"
+    fake_openai.respond_with(lambda request: Reply(score_json(3), prompt_tokens=100, completion_tokens=20))
+    prices = {settings.model: EXPENSIVE, "cheap-model": Price(input_per_mtok=1, output_per_mtok=2)}
+    async with Gateway(settings.model_copy(update={"prices": prices})) as gateway:
+        result = await gateway.complete(ask("item-1"), Score)
+    assert result.provenance.cost_usd == pytest.approx((100 * 1 + 20 * 2) / 1e6)
+
+
+async def test_a_dated_snapshot_of_the_requested_model_keeps_its_price(
+    fake_openai: FakeOpenAI, settings: LLMSettings, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_openai.served_model = f"{settings.model}-2024-07-18"
+    fake_openai.respond_with(lambda request: Reply(score_json(3), prompt_tokens=100, completion_tokens=20))
+    with caplog.at_level(logging.WARNING, logger="auditor.llm"):
+        async with Gateway(priced(settings)) as gateway:
+            result = await gateway.complete(ask("item-1"), Score)
+    assert result.provenance.cost_usd == pytest.approx(0.12)
+    assert "served" not in caplog.text
+
+
+async def test_an_unpriced_served_model_under_a_budget_stops_the_run(
+    fake_openai: FakeOpenAI, settings: LLMSettings
+) -> None:
+    fake_openai.served_model = "some-gguf"
+    fake_openai.respond_with(lambda request: Reply(score_json(3), prompt_tokens=100, completion_tokens=20))
+    async with Gateway(priced(settings), max_cost_usd=10.0) as gateway:
+        with pytest.raises(UserError, match=r"served model 'some-gguf', which has no price in llm\.prices"):
+            await gateway.complete(ask("item-1"), Score)

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import UserError
-from auditor.pii.evaluate import DEFAULT_DATASET, render_eval, run_eval_pii
+from auditor.pii.evaluate import load_dataset, render_eval, run_eval_pii, split
 from auditor.pii.metrics import Counts, Span, Tally, f2, score_document
+from benchmarks._common import PRESIDIO_DATASET
 
 DEFAULT_PRESIDIO_F2 = 0.62  # the small spaCy model with Presidio's defaults, on this dataset
 
@@ -48,18 +49,38 @@ def test_a_wrong_type_counts_for_any_type_but_not_same_type():
     assert tally.any_type.f2 == 1.0 and tally.same_type.f2 == 0.0
 
 
-@pytest.mark.skipif(not DEFAULT_DATASET.is_file(), reason="shared dataset not present")
+@pytest.mark.skipif(not PRESIDIO_DATASET.is_file(), reason="shared dataset not present")
 def test_a_slice_of_the_shared_dataset_scores_well_above_the_default(engine):
-    result = run_eval_pii(limit=100, engine=engine)
-    assert result.dataset is not None and result.dataset.documents == 100
-    assert result.dataset.span_any_type.f2 > DEFAULT_PRESIDIO_F2 + 0.2
-    assert result.dataset.span_same_type.f2 > 0.75
-    assert result.dataset.tokens.f2 > result.baseline["f2"] + 0.15
-    assert result.dataset.tokens_strict.f2 > result.baseline["f2"] + 0.15
-    by_type = {s.name: s for s in result.dataset.per_type}
+    result = run_eval_pii(PRESIDIO_DATASET, limit=100, engine=engine)
+    assert result.tuning is not None and result.tuning.documents == 100
+    assert result.tuning.span_any_type.f2 > DEFAULT_PRESIDIO_F2 + 0.2
+    assert result.tuning.span_same_type.f2 > 0.75
+    assert result.tuning.tokens.f2 > result.baseline["f2"] + 0.15
+    assert result.tuning.tokens_strict.f2 > result.baseline["f2"] + 0.15
+    by_type = {s.name: s for s in result.tuning.per_type}
     assert by_type["LOCATION"].recall > 0.8 and by_type["CREDIT_CARD"].f2 == 1.0
     table = render_eval(result)
     assert "Presidio baseline (tokens)  0.685  0.603  0.618" in table and "LOCATION" in table
+
+
+def test_the_dataset_is_split_by_template_and_both_parts_are_printed_labelled(engine, tmp_path):
+    record = {
+        "full_text": "Call Karen Whitfield.",
+        "spans": [{"entity_type": "PERSON", "start_position": 5, "end_position": 20}],
+    }
+    rows = [{**record, "template_id": t} for t in (0, 1, 2, 5, 7, 10, 13)]
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    tuning, test = split(load_dataset(path))
+    assert [s.template_id for s in test] == [0, 5, 10]
+    assert [s.template_id for s in tuning] == [1, 2, 7, 13]
+    result = run_eval_pii(path, engine=engine)
+    assert result.tuning is not None and result.tuning.documents == 4
+    assert result.test is not None and result.test.documents == 3
+    table = render_eval(result)
+    assert "Tuning part" in table and "in-sample" in table
+    assert "Test part" in table and "held out" in table
+    assert table.index("Tuning part") < table.index("Test part")
 
 
 def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
@@ -115,7 +136,11 @@ def test_a_bad_demo_line_names_file_line_and_field(engine, tmp_path):
     [
         ("{", r"data.json:1: not valid JSON"),
         ('{"full_text": "x"}', "expected a JSON array"),
-        ('[{"full_text": "abc", "spans": []}, {"spans": []}]', r"record 2: field 'full_text'"),
+        (
+            '[{"full_text": "abc", "spans": [], "template_id": 1}, {"spans": []}]',
+            r"record 2: field 'full_text'",
+        ),
+        ('[{"full_text": "abc", "spans": []}]', r"record 1: field 'template_id'"),
         (
             '[{"full_text": "abc", "spans": '
             '[{"entity_type": "PERSON", "start_position": 1, "end_position": 9}]}]',

@@ -1,7 +1,7 @@
 """report.html in a real headless browser: it renders, shows its figures, and fetches nothing.
 
 Uses Debian's chromium (/usr/bin/chromium) through playwright; never `playwright install`.
-Skipped, saying why, only when no browser is installed.
+Without that browser the test is skipped, saying why, except under CI=true, where it fails.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from playwright.async_api import Request, Route, async_playwright
 from report_builders import calibrated_run
 
 from auditor.report import build_report
+from tests.needs import missing
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -25,13 +26,13 @@ ARGS = [
     "--disable-sync",
 ]
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"no browser at {CHROMIUM} (apt-get install chromium) to open report.html in",
-    ),
-]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def chromium() -> None:
+    if not CHROMIUM.exists():
+        missing(f"the browser {CHROMIUM} to open report.html in", "apt-get install chromium")
 
 
 async def test_report_html_renders_offline_with_every_figure(tmp_path: Path) -> None:

@@ -1,9 +1,12 @@
 """Street addresses in Latin, Greek and Cyrillic scripts, and Japanese and Chinese ones.
 
 Western addresses have no single pattern, so this recognizer finds *pieces* and joins
-them: a street with a street-type word and a house number ("Hauptstraße 5", "12 Elm St",
-"Rua das Flores 123", "Koskikatu 25"), a number-name-number line ("19902 Dobrovského 1394"),
-a unit ("Apt. 5", "Suite 200"), a PO box, a military address (PSC/APO/FPO). Adjacent
+them: a street with a street-type word and a house number in the order each country
+writes it (the US, UK and Australia: "12 Elm St"; France, Spain, Italy, Portugal, Brazil,
+Poland: type, name, number, "Rua das Flores 123"; Germany, the Netherlands, the Nordic
+countries, Finland, Hungary: a compound name then the number, "Hauptstraße 5",
+"Mannerheimintie 5"), a unit ("Apt. 5", "Suite 200"), a PO box, a US military address
+(USPS Publication 28: PSC/APO/FPO). Adjacent
 pieces merge; the merged span then takes the locality lines that follow it (city, state
 code, postcode, country). The score grows with the evidence: more piece kinds, a
 postcode, and an address phrase before it ("ship to", "lives at", "Adresse").
@@ -50,7 +53,7 @@ _PREFIX_TYPES = (
     "переулок", "пер", "col", "colonia", "jalan", "jl", "soi", "rd", "road",
 )  # fmt: skip
 
-# Compound street names: the type is glued to the name ("Hauptstraße", "Koskikatu").
+# Compound street names: the type is glued to the name ("Hauptstraße", "Aleksanterinkatu").
 _COMPOUND_ENDINGS = (
     "straße", "strasse", "str.", "weg", "gasse", "allee", "platz", "damm", "ufer", "steig",
     "pfad", "chaussee", "katu", "tie", "kuja", "polku", "väylä", "vej", "vænget", "gade",
@@ -88,7 +91,6 @@ class Piece(enum.Enum):
     STREET = "a street-type word next to a house number"
     MILITARY = "PSC/Unit ... Box ..., APO/FPO/DPO AA 12345, USS Name"
     PO_BOX = "a post-office box"
-    NUMBERED_NAME = "number, name, number: address-shaped but not proof alone"
     RESIDENTIAL_UNIT = "Apt. 5, Suite 200"
     WEAK = "a street name without number, Room 5, a bare number: glue only"
     CJK = "a Japanese or Chinese address"
@@ -99,7 +101,6 @@ _PIECE_SCORE = {
     Piece.STREET: 0.7,
     Piece.MILITARY: 0.8,
     Piece.PO_BOX: 0.7,
-    Piece.NUMBERED_NAME: 0.45,
     Piece.RESIDENTIAL_UNIT: 0.45,
     Piece.WEAK: 0.0,
     Piece.CJK: 0.85,
@@ -108,22 +109,10 @@ _PIECE_SCORE = {
 
 _SUFFIX = rf"{_TYPE_START}(?i:{_alt(_SUFFIX_TYPES)})\.?"  # "Street", "St.", "vej"
 _PREFIX = rf"(?<!\w)(?i:{_alt(_PREFIX_TYPES)})\.?"  # "Rua", "Via", "ul."
-_COMPOUND = rf"(?<!\w){_W}(?i:{_alt(_COMPOUND_ENDINGS)})"  # "Hauptstraße", "Koskikatu"
-_LEADING_NUMBER = rf"\d{{1,6}}[A-Za-z]?{_GAP}"
+_COMPOUND = rf"(?<!\w){_W}(?i:{_alt(_COMPOUND_ENDINGS)})"  # "Hauptstraße", "Drottninggatan"
 _NAME_WORDS = rf"(?:{_W}{_GAP}){{0,4}}?"
 _NUMBER_SEP = rf"(?:{_GAP}|,[ \t]*)"  # "Calle Mayor 10", "Rua das Flores, 123"
 _UNIT_NUMBER = r"\.?[ \t]*(?:no\.?[ \t]*|#[ \t]*)?\d{1,5}[A-Za-z]?(?!\w)"
-_HAS_CAPITAL = r"(?=[\p{L}\p{M}'’.\-\s]*\p{Lu})"
-# "12 March 2025" is a date, not "number, name, number".
-_MONTHS = words(
-    "january february march april may june july august september october november december jan feb "
-    "mar apr jun jul aug sep sept oct nov dec januar februar märz mai juni juli oktober dezember "
-    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre janeiro "
-    "fevereiro março maio junho julho setembro outubro novembro dezembro janvier février mars avril "
-    "juin juillet août septembre octobre novembre décembre gennaio febbraio aprile maggio giugno "
-    "luglio settembre ottobre dicembre"
-)
-_NOT_MONTH = rf"(?!(?i:{_alt(_MONTHS)})\b)"
 # A word of a street name without a street type: capitalised, or a short particle ("do", "u.")
 # and never ending a sentence ("30 days. At around AED 250").
 _NAME_WORD = r"(?:\p{Lu}[\p{L}\p{M}'’\-]*|\p{Ll}{1,3}\.?|\p{Lu}\p{L}{0,2}\.)"
@@ -144,7 +133,7 @@ _CN_ADDRESS = (
 )
 
 _PIECE_PATTERNS: tuple[tuple[Piece, str], ...] = (
-    (Piece.STREET, rf"(?:{_LEADING_NUMBER})?{_NAME_WORDS}{_SUFFIX}{_NUMBER_SEP}{_NUM}(?!\w)"),
+    (Piece.STREET, rf"{_NAME_WORDS}{_SUFFIX}{_NUMBER_SEP}{_NUM}(?!\w)"),
     (Piece.STREET, rf"\d{{1,6}}[A-Za-z]?,?{_GAP}{_NAME_WORDS}{_SUFFIX}(?!\w)"),
     (Piece.STREET, rf"{_PREFIX}{_GAP}(?:{_W}{_GAP}|{_W},[ \t]*){{1,5}}?{_NUM}(?!\w)"),
     (Piece.STREET, rf"{_COMPOUND}{_NUMBER_SEP}{_NUM}(?!\w)"),
@@ -152,10 +141,6 @@ _PIECE_PATTERNS: tuple[tuple[Piece, str], ...] = (
     (Piece.MILITARY, r"(?<!\w)(?:USNS|USNV|USS|USCGC)[ \t]+\p{Lu}[\p{L}'\-]+"),
     (Piece.MILITARY, r"(?<!\w)(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}(?!\w)"),
     (Piece.PO_BOX, rf"(?<!\w)(?i:{_PO_BOX})[ \t]*\d{{1,6}}(?!\w)"),
-    (
-        Piece.NUMBERED_NAME,
-        rf"(?<![\w.,-]){_LEADING_NUMBER}{_NOT_MONTH}{_HAS_CAPITAL}(?:{_NAME_WORD}{_GAP}){{1,4}}{_NUM}(?![\w-])",
-    ),
     (Piece.RESIDENTIAL_UNIT, _FLOOR),
     (Piece.RESIDENTIAL_UNIT, rf"(?<!\w)(?i:{_UNIT_RESIDENTIAL}){_UNIT_NUMBER}"),
     (Piece.WEAK, rf"(?<!\w)(?i:{_UNIT_OTHER}){_UNIT_NUMBER}"),
@@ -170,7 +155,8 @@ _POSTCODE = (
     r"(?:\d{5}(?:-\d{4})?|\d{3}[ -]?\d{2,3}|\d{4}(?:-\d{3})?|\d{5}-\d{3}|\d{6}"
     r"|[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d)"
 )
-# A capitalised place word ("Sevilla", "SAINT-PRIEST", "St."), or one in brackets; a long
+# A capitalised place word ("Sevilla", "St."; French post writes the town in capitals,
+# "LE MANS"), or one in brackets; a long
 # word never ends in a full stop, so a sentence end stops the address.
 _PLACE_WORD = r"(?:\p{Lu}\p{L}{0,2}\.|\p{Lu}[\p{L}\p{M}'’\-]*|\((?:\p{Lu}[\p{L}\p{M}'’.\-]*[ ]?)+\))"
 _PLACE_PARTICLE = r"(?:de|del|la|le|les|di|da|do|dos|das|van|der|den|am|an|im|sur|upon|on)"

@@ -62,7 +62,7 @@ _LOOSE_PHONE = (
     r"(?<![0-9A-Za-z_+.-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,5}){1,4}"
     r"(?:[ ]?(?:x|ext\.?)[ ]?\d{1,5})?(?![0-9A-Za-z_-]|\.\d)"
 )
-# Contact blocks label a number after it: "655 437 108 office", "+46 8 928 571 38 fax".
+# Contact blocks and signatures label a number after it: "030 1234 5678 (office)", "... fax".
 _PHONE_LABEL_AFTER = regex.compile(r"[ \t]*[-(]?[ \t]*(?i:office|fax|mobile|cell|home|work|tel|phone)\b")
 
 

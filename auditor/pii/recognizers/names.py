@@ -2,9 +2,11 @@
 
 The small English spaCy model labels many non-English names as places or companies,
 and cannot read Chinese or Japanese at all. These rules look for what *says* a name
-follows: a title (Mr., Frau, Sra.), a phrase ("my name is", "Dear", "shouted at"), the
-first line of a contact block, or, in Chinese and Japanese, a common surname followed
-by an honorific (先生, 女士, さん, 様) or preceded by a role (买家, 收件人, お名前).
+follows: a title (Mr., Frau, Sra.), a naming phrase ("my name is", "Dear", "ich heiße",
+"je m'appelle"), a verb of the order and message talk that follows a person ("... ordered",
+"... schrieb", "... pidió"), the first line of a contact block, or, in Chinese and
+Japanese, a common surname followed by an honorific (先生, 女士, さん, 様) or preceded
+by a role (买家, 收件人, お名前).
 A capitalised word alone is never enough.
 """
 
@@ -30,7 +32,7 @@ NOT_NAME_WORDS = frozenset(
         "Mr Mrs Ms Miss Mx Dr Prof Herr Frau Sr Sra Srta Mme Mlle Dott "
         # address and company words
         "Apt Apartment Suite Unit Street St Road Avenue Ave Box Inc Ltd LLC Corp Corporation Company "
-        "Group GmbH Orchestra University Club Phone Mobile Email Address"
+        "Group GmbH University Club Phone Mobile Email Address"
     )
 )
 _STOP = "(?:" + "|".join(sorted(NOT_NAME_WORDS, key=len, reverse=True)) + r")\b"
@@ -48,14 +50,20 @@ _TITLES = (
     r"|Monsieur|Madame|Sig|Sig\.ra|Signor|Signora|Dott|Dott\.ssa)"
 )
 _BEFORE = (
+    # English
     r"(?:my name is|name is|name's|my name's|name:|names?[ \t]+are|named|called|call me|calls me|i am|i'm"
     r"|dear|hi|hello|hey|attn:?|attention:?|c/o|care of|contact|ask for|recipient:|customer:|buyer:"
-    r"|consignee:?|assistant to|directed by|starring|written by|signed|regards,|thanks,|cheers,"
-    r"|said|shouted at|talked to|spoke to|speak to|kid|son|daughter|wife|husband|partner|mother|father"
-    r"|brother|sister|friend|colleague|maiden name is|last name\??|first name\??|surname:?"
-    r"|nombre:?|me llamo|se llama|mein name ist|ich bin|ich heiße|heißt|heisst|je m'appelle|s'appelle"
-    r"|mi chiamo|si chiama|meu nome é|chamo-me|chama-se|sr\.?|sra\.?|cliente:|kunde:|kundin:"
-    r"|destinatario:?|destinatário:?|empfänger:?|destinataire:?)"
+    r"|consignee:?|signed|regards,|thanks,|cheers,|spoke to|speak to|son|daughter|wife|husband|partner"
+    r"|mother|father|brother|sister|friend|colleague|last name\??|first name\??|full name:?|surname:?"
+    # Spanish, German, French, Italian, Portuguese, Dutch
+    r"|nombre:?|me llamo|se llama|apellido:?|estimado|estimada|hola"
+    r"|mein name ist|ich bin|ich heiße|heißt|heisst|vorname:?|nachname:?|sehr geehrter|sehr geehrte|hallo"
+    r"|je m'appelle|s'appelle|nom:?|prénom:?|cher|chère|bonjour"
+    r"|mi chiamo|si chiama|cognome:?|gentile|caro|cara|ciao"
+    r"|meu nome é|chamo-me|chama-se|sobrenome:?|prezado|prezada|olá"
+    r"|mijn naam is|ik ben|ik heet|heet|beste"
+    r"|sr\.?|sra\.?|cliente:|kunde:|kundin:|klant:"
+    r"|destinatario:?|destinatário:?|empfänger:?|destinataire:?|ontvanger:?)"
 )
 _FULL_NAME = rf"{_CAP}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_CAP}){{1,3}}"  # first and last name at least
 # "The buyer is ...", "O comprador é ...", "Der Käufer heißt ...".
@@ -67,13 +75,19 @@ _ROLE = (
     r"|käufer|käuferin|kunde|kundin|empfänger|empfängerin|acheteur|acheteuse|destinataire"
     r"|acquirente|destinatário)"
 )
+# Verbs of message and order talk that follow the person doing them, per language.
 _AFTER = (
-    r"(?:said|says|asked|replied|shouted|wrote|lives|lived|moved|works|worked|spent|emailed|ordered|paid"
-    r"|bought|returned|complained|called|is from|was born|will be talking|has been|had given)"
+    r"(?:said|says|asked|replied|wrote|emailed|ordered|paid|bought|returned|complained|signed for"
+    r"|sagte|schrieb|fragte|bestellte|bezahlte|kaufte|hat bestellt|hat geschrieben"
+    r"|dijo|escribió|preguntó|pidió|pagó|compró|devolvió"
+    r"|a dit|a écrit|a demandé|a commandé|a payé|a acheté"
+    r"|ha detto|ha scritto|ha chiesto|ha ordinato|ha pagato|ha comprato"
+    r"|disse|escreveu|perguntou|pediu|pagou|comprou|devolveu"
+    r"|zei|schreef|vroeg|bestelde|betaalde)"
 )
 
 
-# The first line of a contact block or letterhead: "Sara Schwarz\nAcme Ltd\n...".
+# The first line of a contact block or letterhead: "Jane Doe\nAcme Ltd\n...".
 _BLOCK_NAME = rf"{_CAP}(?:[ \t]+{_INITIAL})?(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_CAP}){{1,2}}"
 _BLOCK_HEAD = rf"(?m)(?:^|(?<=\n))[ \t>]*(?P<name>{_BLOCK_NAME})[ \t]*(?=\n(?:[ \t>]*\n)?[ \t>]*\S)"
 

@@ -1,4 +1,4 @@
-"""Organisations by their legal form or partnership name ("Acme GmbH", "Smith, Jones and Lee").
+"""Organisations by their legal form or an employer phrase ("Acme GmbH", "works for Acme").
 
 An organisation is not personal data, so the PII judge does not ask for this type;
 it is detected for redaction on request and so the benchmark (which labels
@@ -21,25 +21,19 @@ _WORK_CUE = (
     r"(?:work(?:s|ed|ing)?[ \t]+(?:for|at)|employed[ \t]+(?:by|at)|ceo[ \t]+of|founder[ \t]+of|joined)"
 )
 
-
-_PARTNERSHIP = (
-    rf"(?<!\w){_WORD},[ \t]+{_WORD},?[ \t]+(?:and|&)[ \t]+{_WORD}(?!\w)"  # "Smith, Jones and Lee"
-    rf"|(?<!\w){_WORD}[ \t]+(?:and|&)[ \t]+Sons(?!\w)"
-)
 _EMPLOYER = rf"(?<=(?i:{_WORK_CUE})[ \t]+)(?P<org>{_WORD}(?:[ \t]+{_WORD}){{0,3}})"
 _CJK_SUFFIXED = r"\p{Han}{2,12}?(?:株式会社|有限会社|有限公司|股份有限公司|集团)"
 _CJK_PREFIXED = r"(?:株式会社|有限会社)[\p{Han}\p{Katakana}ー]{2,12}"
 
 
 def org_recognizer() -> RuleRecognizer:
-    """Company names with a legal form, partnership names, and employers after a work phrase."""
+    """Company names with a legal form, and employers after a work phrase."""
     return RuleRecognizer(
         "OrganizationRecognizer",
         [
             Rule(
                 "legal_form", ORGANIZATION, rf"(?<!\w)(?:{_WORD}[ \t]+){{1,4}}{_LEGAL_FORMS}\.?(?!\w)", 0.75
             ),
-            Rule("partnership", ORGANIZATION, _PARTNERSHIP, 0.7),
             Rule("employer", ORGANIZATION, _EMPLOYER, 0.7, group="org"),
             Rule("cjk_suffix", ORGANIZATION, _CJK_SUFFIXED, 0.75),
             Rule("cjk_prefix", ORGANIZATION, _CJK_PREFIXED, 0.75),
