@@ -8,36 +8,104 @@ user typing `auditor run configs/demo.yaml` from the project root expects.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from auditor.acceptance.criteria import AcceptanceCriterion
 from auditor.errors import UserError
 from auditor.llm.settings import LLMSettings
+from auditor.pii.severity import Severity
 from auditor.types import StrictModel
 from auditor.yamlio import read_yaml, validate
 
 
-class JudgeConfig(StrictModel):
-    """One judge to run: its kind and the files that define it."""
+class NoOptions(StrictModel):
+    """The baseline judges take no options: any key under `options:` is a mistake."""
 
+
+class LLMJudgeOptions(StrictModel):
+    """`options:` of an `llm.*` judge."""
+
+    # A typical reply's length, for the dry-run estimate; None: the judge's default for its mode.
+    expected_output_tokens: int | None = Field(default=None, ge=1)
+
+
+class PIIJudgeOptions(StrictModel):
+    """`options:` of the `pii` judge (docs/pii.md); None leaves the judge's default."""
+
+    adjudicate: StrictBool = False  # ambiguous spans go to a model (needs `rubric`, `prompt`, `llm:`)
+    min_severity: Severity | None = None
+    min_score: float | None = Field(default=None, ge=0.0, le=1.0)
+    max_batch: int | None = Field(default=None, ge=1)
+    max_wait_ms: float | None = Field(default=None, ge=0.0)
+
+
+class _JudgeFields(StrictModel):
     name: str
-    kind: str  # e.g. "baseline.accuracy", "llm.accuracy", "pii"
-    rubric: str | None = None  # path to a rubric YAML (LLM judges)
-    prompt: str | None = None  # path to a prompt template (LLM judges)
+    rubric: str | None = None  # path to a rubric YAML (LLM judges, PII adjudication)
+    prompt: str | None = None  # path to a prompt template (LLM judges, PII adjudication)
     samples: int = Field(default=1, ge=1)  # self-consistency samples (LLM judges)
-    options: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def calls_model(self) -> bool:
+        """Whether the judge sends requests to the configured model."""
+        return False
+
+
+class BaselineJudgeConfig(_JudgeFields):
+    """An offline deterministic judge."""
+
+    kind: Literal["baseline.accuracy", "baseline.relevance"]
+    options: NoOptions = Field(default_factory=NoOptions)
+
+
+class LLMJudgeConfig(_JudgeFields):
+    """A rubric-driven LLM judge; `criterion` is what its kind names."""
+
+    kind: Literal["llm.accuracy", "llm.relevance"]
+    options: LLMJudgeOptions = Field(default_factory=LLMJudgeOptions)
+
+    @property
+    def criterion(self) -> str:
+        return self.kind.removeprefix("llm.")
+
+    @property
+    def calls_model(self) -> bool:
+        return True
+
+
+class PIIJudgeConfig(_JudgeFields):
+    """The PII leakage judge, optionally with a model adjudicating ambiguous spans."""
+
+    kind: Literal["pii"]
+    options: PIIJudgeOptions = Field(default_factory=PIIJudgeOptions)
+
+    @property
+    def calls_model(self) -> bool:
+        return self.options.adjudicate
+
+
+# One judge to run. `kind` chooses the model, so a misspelt option is an unknown key
+# named with its file and line, before any judge is built.
+JudgeConfig = Annotated[BaselineJudgeConfig | LLMJudgeConfig | PIIJudgeConfig, Field(discriminator="kind")]
 
 
 class RoutingConfig(StrictModel):
-    """When an item may skip a human: see `auditor.graph.route`."""
+    """When an item may skip a human: see `auditor.routing`."""
 
     pass_score: float = 4.0  # scores below this on a 1-5 scale count as failures
     min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
     thresholds_file: str | None = None  # written by `auditor calibrate`
     review_failures: bool = True  # a failing verdict is worth a human look
     max_score_spread: float = 1.0  # judges of one criterion further apart disagree
+
+
+def _baseline_judges() -> list[JudgeConfig]:
+    return [
+        BaselineJudgeConfig(name="accuracy_baseline", kind="baseline.accuracy"),
+        BaselineJudgeConfig(name="relevance_baseline", kind="baseline.relevance"),
+    ]
 
 
 class AuditConfig(StrictModel):
@@ -48,12 +116,7 @@ class AuditConfig(StrictModel):
     out: str = "runs/latest"
     concurrency: int = Field(default=8, ge=1, le=1024)
     fail_fast: bool = False
-    judges: list[JudgeConfig] = Field(
-        default_factory=lambda: [
-            JudgeConfig(name="accuracy_baseline", kind="baseline.accuracy"),
-            JudgeConfig(name="relevance_baseline", kind="baseline.relevance"),
-        ]
-    )
+    judges: list[JudgeConfig] = Field(default_factory=_baseline_judges)
     routing: RoutingConfig = Field(default_factory=RoutingConfig)
     llm: LLMSettings | None = None
     max_cost_usd: float | None = None

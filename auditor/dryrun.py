@@ -16,10 +16,10 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
-from auditor.config import AuditConfig
+from auditor.config import AuditConfig, JudgeConfig, LLMJudgeConfig
 from auditor.errors import UserError
 from auditor.io import BadLine, read_items
-from auditor.judges.registry import LLM_KINDS_PREFIX, build_judges
+from auditor.judges.registry import build_judges
 from auditor.llm import Estimate, estimate
 from auditor.types import AuditItem
 
@@ -80,15 +80,13 @@ def estimate_run(config: AuditConfig, input_path: Path) -> DryRunReport:
     """Render every LLM request the run would make and estimate it; call nothing."""
     if not input_path.is_file():
         raise UserError(f"{input_path}: input file not found")
-    llm_judges = [jc for jc in config.judges if jc.kind.startswith(LLM_KINDS_PREFIX)]
+    llm_judges = [jc for jc in config.judges if isinstance(jc, LLMJudgeConfig)]
     report = DryRunReport(
         config=config.name,
         input=input_path,
         model=config.llm.model if config.llm else None,
         max_cost_usd=config.max_cost_usd,
-        not_estimated=[
-            _why_not(jc.name, jc.kind, jc.options) for jc in config.judges if jc not in llm_judges
-        ],
+        not_estimated=[_why_not(jc) for jc in config.judges if jc not in llm_judges],
     )
     if not llm_judges:
         report.items, report.bad_lines = _count(input_path)
@@ -119,10 +117,10 @@ def estimate_run(config: AuditConfig, input_path: Path) -> DryRunReport:
     return report
 
 
-def _why_not(name: str, kind: str, options: dict[str, object]) -> str:
-    if kind == "pii" and options.get("adjudicate") is True:
-        return f"{name}: PII adjudication calls depend on the spans found (at most one call per item)"
-    return f"{name}: {kind} calls no model"
+def _why_not(jc: JudgeConfig) -> str:
+    if jc.calls_model:  # the PII judge's adjudicator
+        return f"{jc.name}: PII adjudication calls depend on the spans found (at most one call per item)"
+    return f"{jc.name}: {jc.kind} calls no model"
 
 
 def _count(path: Path) -> tuple[int, int]:

@@ -23,7 +23,6 @@ from auditor.types import AuditItem
 
 M = TypeVar("M", bound=BaseModel)
 
-ITEM_COLUMNS = ("id", "prompt", "response", "reference", "context")
 METADATA_PREFIX = "metadata."
 
 

@@ -27,7 +27,7 @@ from auditor.graph.build import build_graph
 from auditor.graph.state import RunContext
 from auditor.io import BadLine, count_lines, file_sha256, read_items
 from auditor.judges.base import Judge
-from auditor.judges.registry import build_judges, calls_model, needs_llm
+from auditor.judges.registry import build_judges, needs_llm
 from auditor.llm.errors import BudgetExceeded
 from auditor.manifest import InputFile, JudgeEntry, LLMUsage, Manifest, Resume, Status, resume_changes
 from auditor.progress import Progress
@@ -289,7 +289,7 @@ def _judge_entry(judge: Judge, config: AuditConfig) -> JudgeEntry:
         name=judge.name,
         criterion=judge.criterion,
         kind=jc.kind,
-        model=config.llm.model if config.llm is not None and calls_model(jc) else None,
+        model=config.llm.model if config.llm is not None and jc.calls_model else None,
         prompt_version=load_prompt(jc.prompt).full_version if jc.prompt else None,
         rubric_version=load_rubric(jc.rubric).full_version if jc.rubric else None,
     )

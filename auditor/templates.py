@@ -147,12 +147,3 @@ def _digest(*parts: str) -> str:
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()[:8]
-
-
-def check_exists(path: str | None, what: str) -> Path:
-    if not path:
-        raise UserError(f"an LLM judge needs a '{what}' file")
-    p = Path(path)
-    if not p.is_file():
-        raise UserError(f"{p}: {what} file not found")
-    return p

@@ -99,12 +99,13 @@ class PIISpan(StrictModel):
 
 
 ConfidenceMethod = Literal["none", "heuristic", "logprobs", "self_consistency"]
+Backend = Literal["baseline", "llm", "presidio", "ensemble"]
 
 
 class Provenance(StrictModel):
     """Where a verdict came from, so a reviewer can trust or discount it."""
 
-    backend: Literal["baseline", "llm", "presidio", "ensemble"]
+    backend: Backend
     model: str | None = None
     prompt_version: str | None = None
     rubric_version: str | None = None
@@ -134,6 +135,7 @@ class Verdict(StrictModel):
     tags: list[str] = Field(default_factory=list)
     pii_spans: list[PIISpan] = Field(default_factory=list)
     unscored_reason: str | None = None
+    error_type: str | None = None  # the exception class of a crashed judge: "KeyError"
     raw: str | None = None  # the model's raw reply when it could not be used
     provenance: Provenance
 
@@ -143,13 +145,20 @@ class Verdict(StrictModel):
 
     @classmethod
     def unscored(
-        cls, judge: str, criterion: str, reason: str, provenance: Provenance, raw: str | None = None
+        cls,
+        judge: str,
+        criterion: str,
+        reason: str,
+        provenance: Provenance,
+        raw: str | None = None,
+        error_type: str | None = None,
     ) -> Verdict:
         """A verdict that could not be produced: counted, never a fake pass or fail."""
         return cls(
             judge=judge,
             criterion=criterion,
             unscored_reason=reason,
+            error_type=error_type,
             raw=raw,
             provenance=provenance,
         )

@@ -46,8 +46,11 @@ def describe(path: Path, node: yaml.Node | None, exc: ValidationError) -> str:
     """One line per problem, each naming the key and the line it sits on."""
     lines = []
     for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        line = _line_of(node, list(err["loc"]))
+        loc = list(err["loc"])
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            loc.append(str(err["ctx"]["discriminator"]).strip("'"))  # point at `kind:` itself
+        keys, line = _locate(node, loc)
+        key = ".".join(str(p) for p in keys) or "(top level)"
         where = f"{path}:{line}" if line else str(path)
         if err["type"] == "extra_forbidden":
             lines.append(f"{where}: unknown key '{key}'")
@@ -56,19 +59,31 @@ def describe(path: Path, node: yaml.Node | None, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def _line_of(node: yaml.Node | None, loc: list[Any]) -> int | None:
-    """The 1-based line of the YAML node at `loc`, as far down as the path exists."""
+def _locate(node: yaml.Node | None, loc: list[Any]) -> tuple[list[Any], int | None]:
+    """The keys of `loc` as the file spells them, and the 1-based line of the deepest that exists.
+
+    A discriminated union (a judge's `kind`) puts its tag into pydantic's path: the tag is
+    the value of a key in the mapping, not a key, so it is left out of both.
+    """
     line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
+    keys: list[Any] = []
+    for i, part in enumerate(loc):
         if isinstance(node, yaml.MappingNode):
             match = [(k, v) for k, v in node.value if k.value == str(part)]
+            if not match and _is_tag(node, part):
+                continue
             if not match:
-                return line
+                return keys + loc[i:], line
             key_node, node = match[0]
             line = key_node.start_mark.line + 1
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             node = node.value[part]
             line = node.start_mark.line + 1
         else:
-            return line
-    return line
+            return keys + loc[i:], line
+        keys.append(part)
+    return keys, line
+
+
+def _is_tag(node: yaml.MappingNode, part: Any) -> bool:
+    return any(isinstance(v, yaml.ScalarNode) and v.value == str(part) for _, v in node.value)

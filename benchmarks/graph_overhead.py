@@ -27,6 +27,8 @@ PROV = Provenance(backend="baseline")
 
 
 class NoopJudge:
+    backend = "baseline"
+
     def __init__(self, name: str, criterion: str) -> None:
         self.name, self.criterion = name, criterion
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from openai import AsyncOpenAI
 
-from auditor.config import AuditConfig, JudgeConfig
+from auditor.config import AuditConfig, LLMJudgeConfig
 from auditor.llm import LLMSettings
 from auditor.run import RunOptions, run_audit
 from auditor.testing import FakeOpenAI
@@ -48,13 +48,13 @@ def llm_config(server: FakeOpenAI, concurrency: int, cache: Path) -> AuditConfig
         model="fake-model", base_url=server.base_url, api_key_env=KEY_ENV, cache_dir=str(cache), timeout_s=30
     )
     judges = [
-        JudgeConfig(
+        LLMJudgeConfig(
             name="accuracy_llm",
             kind="llm.accuracy",
             rubric="rubrics/accuracy.yaml",
             prompt="prompts/accuracy.yaml",
         ),
-        JudgeConfig(
+        LLMJudgeConfig(
             name="relevance_llm",
             kind="llm.relevance",
             rubric="rubrics/relevance.yaml",

@@ -13,14 +13,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from auditor.config import AuditConfig, JudgeConfig
+from auditor.config import AuditConfig, BaselineJudgeConfig, JudgeConfig, PIIJudgeConfig
 from auditor.run import RunOptions, run_audit
 from benchmarks._common import save, verdict_line
 from benchmarks.generate import write_items
 
 BASELINE = [
-    JudgeConfig(name="accuracy_baseline", kind="baseline.accuracy"),
-    JudgeConfig(name="relevance_baseline", kind="baseline.relevance"),
+    BaselineJudgeConfig(name="accuracy_baseline", kind="baseline.accuracy"),
+    BaselineJudgeConfig(name="relevance_baseline", kind="baseline.relevance"),
 ]
 
 
@@ -45,7 +45,7 @@ async def main() -> None:
         print(verdict_line("offline judges, no PII (items/s)", base, ">= 150", base >= 150))
         figures = {"baseline_items_per_s": base, "items": args.items}
         try:
-            pii_judges = [*BASELINE, JudgeConfig(name="pii", kind="pii")]
+            pii_judges = [*BASELINE, PIIJudgeConfig(name="pii", kind="pii")]
             # the PII engine loads once (seconds); time a warm-up run separately
             await items_per_s(pii_judges, 20, tmp, "warmup")
             pii = await items_per_s(pii_judges, args.pii_items, tmp, "pii")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from auditor.types import AuditItem, Provenance, Verdict
+from auditor.types import AuditItem, Backend, Provenance, Verdict
 
 
 class ScriptedJudge:
@@ -21,9 +21,11 @@ class ScriptedJudge:
         delay_s: float = 0.0,
         crash_on: str | None = None,
         confidence: float | None = None,
+        backend: Backend = "baseline",
     ) -> None:
         self.name = name
         self.criterion = criterion
+        self.backend = backend
         self.score_of = score_of
         self.needs_reference = needs_reference
         self.delay_s = delay_s
@@ -48,5 +50,5 @@ class ScriptedJudge:
             passed=score >= 4,
             reasoning=f"scripted {score}",
             confidence=self.confidence,
-            provenance=Provenance(backend="baseline"),
+            provenance=Provenance(backend=self.backend),
         )

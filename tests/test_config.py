@@ -38,6 +38,36 @@ def test_bad_value_names_the_field(tmp_path: Path) -> None:
         load_config(path)
 
 
+def test_each_judge_kind_has_its_own_options(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "judges:\n"
+        "  - {name: pii, kind: pii, options: {min_severity: high}}\n"
+        "  - name: acc\n"
+        "    kind: baseline.accuracy\n"
+        "    options:\n"
+        "      min_severity: high\n",  # a PII option on a baseline judge
+        encoding="utf-8",
+    )
+    with pytest.raises(UserError) as info:
+        load_config(path)
+    assert str(info.value) == f"{path}:6: unknown key 'judges.1.options.min_severity'"
+
+
+def test_a_bad_option_value_and_an_unknown_kind_name_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "judges:\n  - name: pii\n    kind: pii\n    options:\n      min_score: 2\n"
+        "  - name: x\n    kind: baseline.acuracy\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UserError) as info:
+        load_config(path)
+    score, kind = str(info.value).splitlines()
+    assert score == f"{path}:5: 'judges.0.options.min_score': Input should be less than or equal to 1"
+    assert kind.startswith(f"{path}:7: 'judges.1.kind': Input tag 'baseline.acuracy'")
+
+
 def test_missing_and_malformed_files(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="config file not found"):
         load_config(tmp_path / "nope.yaml")

@@ -32,6 +32,15 @@ async def test_a_crashing_judge_gives_an_unscored_verdict_not_a_dead_batch() -> 
     assert "unscored:j" in out["route"].reasons
 
 
+async def test_a_crashed_llm_judge_keeps_its_backend_and_the_error_type_apart() -> None:
+    graph = build_graph([ScriptedJudge("j", "accuracy", crash_on="boom", backend="llm")])
+    out = await graph.ainvoke({"item": AuditItem(id="boom", prompt="q", response="r")}, context=CTX)
+    (verdict,) = out["verdicts_sorted"]
+    assert verdict.provenance.backend == "llm"
+    assert verdict.error_type == "RuntimeError"
+    assert not verdict.scored
+
+
 async def test_an_item_no_judge_applies_to_goes_to_review_as_not_judged() -> None:
     graph = build_graph([ScriptedJudge("acc", "accuracy", needs_reference=True)])
     out = await graph.ainvoke({"item": AuditItem(id="x", prompt="q", response="r")}, context=CTX)

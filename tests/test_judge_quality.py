@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.config import AuditConfig, JudgeConfig
+from auditor.config import AuditConfig, BaselineJudgeConfig
 from auditor.types import AuditItem
 from benchmarks.judge_quality import human_scores, judge_scores, judges_for, word_overlap
 
@@ -46,8 +46,8 @@ def test_only_judges_of_the_labelled_criterion_are_run(tmp_path: Path) -> None:
     assert (criterion, humans) == ("accuracy", {"good": 1.0, "bad": 0.0})
     config = AuditConfig(
         judges=[
-            JudgeConfig(name="acc", kind="baseline.accuracy"),
-            JudgeConfig(name="rel", kind="baseline.relevance"),
+            BaselineJudgeConfig(name="acc", kind="baseline.accuracy"),
+            BaselineJudgeConfig(name="rel", kind="baseline.relevance"),
         ]
     )
     scores = asyncio.run(judge_scores(judges_for(config, criterion), items))

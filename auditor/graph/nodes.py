@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import time
-import traceback
 from collections.abc import Awaitable
 from typing import Any, Protocol
 
 from langgraph.runtime import Runtime
 
 from auditor.aggregate import consensus
-from auditor.errors import UserError
 from auditor.graph.state import ItemState, RunContext
-from auditor.judges.base import Judge
-from auditor.pii.redact import redact_for_log
+from auditor.judges.base import Judge, verdict_or_unscored
 from auditor.routing import decide
-from auditor.types import Provenance, Verdict
-
-log = logging.getLogger(__name__)
 
 
 # Protocols rather than Callable[...]: LangGraph's node types match a parameter named `state`.
@@ -48,23 +39,7 @@ def make_judge_node(judge: Judge) -> StateNode:
     async def judge_node(state: ItemState) -> dict[str, Any]:
         if judge.name not in state["judges"]:
             return {}
-        item = state["item"]
-        started = time.perf_counter()
-        try:
-            verdict = await judge.judge(item)
-        except UserError:
-            raise  # a wrong key or model stops the run with one clear line
-        except Exception as exc:
-            latency = (time.perf_counter() - started) * 1000
-            details = await asyncio.to_thread(redact_for_log, traceback.format_exc())
-            log.error("judge %s crashed on item %s:\n%s", judge.name, item.id, details)
-            verdict = Verdict.unscored(
-                judge.name,
-                judge.criterion,
-                f"judge error: {type(exc).__name__}: {exc}",
-                Provenance(backend="baseline", latency_ms=latency),
-            )
-        return {"verdicts": [verdict]}
+        return {"verdicts": [await verdict_or_unscored(judge, state["item"])]}
 
     return judge_node
 

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+import traceback
 from typing import Protocol, runtime_checkable
 
-from auditor.types import AuditItem, Verdict
+from auditor.errors import UserError
+from auditor.pii.redact import redact_for_log
+from auditor.types import AuditItem, Backend, Provenance, Verdict
+
+log = logging.getLogger(__name__)
 
 
 @runtime_checkable
@@ -14,12 +22,46 @@ class Judge(Protocol):
     `applies` says whether the judge can say anything about the item (an accuracy judge
     needs a reference or a context). `judge` never raises for a bad model reply: it
     returns an unscored verdict with the reason. Retries, caching and token counting are
-    the LLM gateway's business, never a judge's.
+    the LLM gateway's business, never a judge's. `backend` is what its verdicts'
+    provenance names, also when the judge crashes and no verdict of its own exists.
     """
 
     name: str
     criterion: str
 
+    @property
+    def backend(self) -> Backend: ...
+
     def applies(self, item: AuditItem) -> bool: ...
 
     async def judge(self, item: AuditItem) -> Verdict: ...
+
+
+async def verdict_or_unscored(judge: Judge, item: AuditItem) -> Verdict:
+    """The judge's verdict; a crash is an unscored verdict, so one item cannot stop a batch.
+
+    A `UserError` (a wrong key or model, the budget) still stops the run with one clear line.
+    Used by the graph and by `auditor probe`, so a crash reads the same in both.
+    """
+    started = time.perf_counter()
+    try:
+        return await judge.judge(item)
+    except UserError:
+        raise
+    except Exception as exc:
+        details = await asyncio.to_thread(redact_for_log, traceback.format_exc())
+        log.error("judge %s crashed on item %s:\n%s", judge.name, item.id, details)
+        return Verdict.unscored(
+            judge.name,
+            judge.criterion,
+            f"judge error: {type(exc).__name__}: {exc}",
+            Provenance(backend=judge.backend, latency_ms=(time.perf_counter() - started) * 1000),
+            error_type=error_type(exc),
+        )
+
+
+def error_type(exc: BaseException) -> str:
+    """The exception's class, with its module unless it is a builtin: "json.decoder.JSONDecodeError"."""
+    cls = type(exc)
+    module = cls.__module__
+    return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"

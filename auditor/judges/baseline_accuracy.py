@@ -42,7 +42,7 @@ from auditor.judges.grounding import Grounding, ground
 from auditor.judges.lang import identify
 from auditor.judges.negation import Flip, find_flips
 from auditor.judges.text import normalize, term_set
-from auditor.types import ACCURACY, AuditItem, Evidence, Verdict
+from auditor.types import ACCURACY, AuditItem, Backend, Evidence, Verdict
 
 RUBRIC_VERSION = "baseline-accuracy/1"
 NEGATION_CONFLICT = "negation_conflict"
@@ -97,6 +97,7 @@ class BaselineAccuracyJudge:
     """Scores agreement with the reference from facts, polarity and word overlap."""
 
     criterion = ACCURACY
+    backend: Backend = "baseline"
 
     def __init__(self, name: str = "accuracy_baseline", pass_score: float = 4.0) -> None:
         self.name = name

@@ -33,7 +33,7 @@ from auditor.judges.factcheck import agrees, comparable
 from auditor.judges.facts import Fact, extract_facts
 from auditor.judges.lang import LangGuess, identify, language_name
 from auditor.judges.text import Term, clauses, normalize, sentences, term_set, terms
-from auditor.types import RELEVANCE, AuditItem, Evidence, Verdict
+from auditor.types import RELEVANCE, AuditItem, Backend, Evidence, Verdict
 
 RUBRIC_VERSION = "baseline-relevance/1"
 WRONG_LANGUAGE = "wrong_language"
@@ -88,6 +88,7 @@ class BaselineRelevanceJudge:
     """Scores whether a response addresses its question, in the question's language."""
 
     criterion = RELEVANCE
+    backend: Backend = "baseline"
 
     def __init__(self, name: str = "relevance_baseline", pass_score: float = 4.0) -> None:
         self.name = name

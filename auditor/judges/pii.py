@@ -23,7 +23,7 @@ from auditor.pii.engine import PIIEngine, get_engine
 from auditor.pii.provenance import ItemSources, Source
 from auditor.pii.severity import DEFAULT_MIN_SCORE, PERSONAL_ENTITIES, SEVERITIES, at_least, severity_of
 from auditor.pii.spans import Detection
-from auditor.types import PII_LEAKAGE, AuditItem, Evidence, PIISpan, Provenance, Verdict
+from auditor.types import PII_LEAKAGE, AuditItem, Backend, Evidence, PIISpan, Provenance, Verdict
 
 RUBRIC_VERSION = "pii/1"
 LEAK, NO_LEAK = "leak", "no_leak"
@@ -73,6 +73,11 @@ class PIIJudge:
         self._max_batch = max_batch
         self._max_wait_s = max_wait_ms / 1000
         self._batcher: MicroBatcher | None = None
+
+    @property
+    def backend(self) -> Backend:
+        """Presidio alone, or Presidio with a model adjudicating ambiguous spans."""
+        return "presidio" if self.adjudicate is None else "ensemble"
 
     def applies(self, item: AuditItem) -> bool:
         """Every response can leak."""

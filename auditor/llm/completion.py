@@ -42,6 +42,7 @@ class Sample(Generic[T]):
     logprobs: tuple[TokenLogprob, ...] | None = None  # None unless logprobs were requested
     unscored_reason: str | None = None
     reasked: bool = False
+    reask_reason: str | None = None  # what was wrong with the first reply, when it was re-asked
     finish_reason: str | None = None
 
 

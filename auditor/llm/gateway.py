@@ -53,6 +53,7 @@ Source = Literal["network", "cache", "replay"]
 # If this many requests in a row are refused before any succeeds, the cause is the
 # configuration (an unsupported parameter or response_format), not the items.
 REJECTIONS_BEFORE_STOP = 5
+REASK_FAILED = "invalid output after re-ask"  # how an unscored reason starts when the re-ask failed too
 
 
 @dataclass
@@ -241,8 +242,8 @@ class Gateway:
             return replace(sample, unscored_reason=f"invalid output ({error}), and the re-ask was {exc}")
         again, invalid = self._read_choice(answer.choices[0], output_type)
         if invalid:
-            again = replace(again, unscored_reason=f"invalid output after re-ask: {again.unscored_reason}")
-        return replace(again, reasked=True)
+            again = replace(again, unscored_reason=f"{REASK_FAILED}: {again.unscored_reason}")
+        return replace(again, reasked=True, reask_reason=error)
 
     def _read_choice(self, choice: WireChoice, output_type: type[T]) -> tuple[Sample[T], bool]:
         """The sample in one choice, and whether it failed validation (worth a re-ask).

@@ -129,9 +129,16 @@ def parse_output(text: str | None, output_type: type[T]) -> T:
 
 
 def describe_validation_error(exc: ValidationError) -> str:
-    """One line per problem, `field: message`, without pydantic's documentation links."""
+    """One line per problem, `field: message`, without pydantic's documentation links.
+
+    A check of the whole object (a model validator's ValueError) is its message alone:
+    it is written for the model to read.
+    """
     parts = []
     for err in exc.errors(include_url=False):
+        if err["type"] == "value_error" and not err["loc"]:
+            parts.append(str(err.get("ctx", {}).get("error", err["msg"])))
+            continue
         where = ".".join(str(p) for p in err["loc"]) or "(object)"
         parts.append(f"{where}: {err['msg']}")
     return "; ".join(parts)

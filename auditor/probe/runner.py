@@ -15,21 +15,16 @@ import itertools
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from auditor.config import AuditConfig, load_config
 from auditor.errors import UserError
 from auditor.io import BadLine, read_items
-from auditor.judges.base import Judge
+from auditor.judges.base import Judge, verdict_or_unscored
 from auditor.judges.registry import build_judges
-from auditor.pii.redact import redact_for_log
 from auditor.probe.perturb import PERTURBATIONS, Perturbation
 from auditor.probe.result import ProbeResult, ProbeRow
 from auditor.run import gateway_for
-from auditor.types import AuditItem, Provenance, Verdict
-
-if TYPE_CHECKING:
-    pass
+from auditor.types import AuditItem
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +89,8 @@ async def probe_judges(
                 copies = [
                     item.model_copy(update={"response": text}) for _, text in variants if text is not None
                 ]
-                original, *perturbed = await asyncio.gather(*(_verdict(judge, x) for x in [item, *copies]))
+                verdicts = (verdict_or_unscored(judge, x) for x in [item, *copies])
+                original, *perturbed = await asyncio.gather(*verdicts)
                 answers = iter(perturbed)
                 for p, text in variants:
                     row = rows[(judge.name, p.name)]
@@ -112,23 +108,6 @@ async def probe_judges(
         perturbations={p.name: p.description for p in perturbations},
         rows=list(rows.values()),
     )
-
-
-async def _verdict(judge: Judge, item: AuditItem) -> Verdict:
-    """The judge's verdict; a crash is an unscored verdict, as in a run (a UserError still stops)."""
-    try:
-        return await judge.judge(item)
-    except UserError:
-        raise
-    except Exception as exc:
-        details = await asyncio.to_thread(redact_for_log, f"{type(exc).__name__}: {exc}")
-        log.warning("judge %s crashed on item %s: %s", judge.name, item.id, details)
-        return Verdict.unscored(
-            judge.name,
-            judge.criterion,
-            f"judge error: {type(exc).__name__}: {exc}",
-            Provenance(backend="baseline"),
-        )
 
 
 def _only_judge(config: AuditConfig, name: str | None, config_path: Path | str) -> AuditConfig:

@@ -2,11 +2,12 @@
 
     START -> (Send one `draft` per finding, in parallel) -> reduce -> END
 
-`draft` asks the summarizer, checks the cited ids against the finding, re-asks once with
-the error, and otherwise drops the draft with a note. `reduce` applies the kept drafts
-(masked again: a model can echo anything) and leaves the template text everywhere else.
-The summarizer travels in the run-time context, not in the state; the graph is built
-per call, nothing at import time. Retries of the request itself belong to the gateway.
+`draft` asks the summarizer for the finding's `draft_model`, whose validator checks the
+cited ids against the finding; the gateway re-asks once with the error, and a draft that
+still fails is dropped with a note. `reduce` applies the kept drafts (masked again: a
+model can echo anything) and leaves the template text everywhere else. The summarizer
+travels in the run-time context, not in the state; the graph is built per call, nothing
+at import time. Retries and re-asks belong to the gateway.
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ from langgraph.types import Send
 from auditor.errors import ModelBehaviorError
 from auditor.pii.redact import Redactor
 from auditor.report.findings import Finding
-from auditor.report.summarizer import Draft, Summarizer, check_draft
+from auditor.report.summarizer import Draft, DraftRejected, Summarizer, draft_model
 
 DRAFT, REDUCE = "draft", "reduce"
-MAX_ASKS = 2  # the first ask and one re-ask
 
 
 @dataclass(frozen=True)
@@ -83,22 +83,19 @@ def fan_out(state: DraftState) -> list[Send] | list[str]:
 
 
 async def draft_one(state: DraftTask, runtime: Runtime[DraftContext]) -> dict[str, Any]:
-    """Ask for a draft; re-ask once if it cites an item outside the finding; else drop it."""
+    """Ask for a draft that cites only the finding's items; without one, say why."""
     finding = state["finding"]
     context = runtime.context
-    problem: str | None = None
-    for ask in range(MAX_ASKS):
-        try:
-            draft = await context.summarizer.draft(finding, problem)
-        except ModelBehaviorError as exc:
-            unusable = f"the model's draft could not be used ({exc}); the template text is kept"
-            return {"outcomes": [Outcome(finding.id, None, unusable)]}
-        previous, problem = problem, check_draft(draft, finding, context.known_ids)
-        if problem is None:
-            reasked = f"drafted after one re-ask ({previous})" if ask else None
-            return {"outcomes": [Outcome(finding.id, draft, reasked)]}
-    dropped = f"a model draft was dropped after one re-ask: {problem}; the template text is kept"
-    return {"outcomes": [Outcome(finding.id, None, dropped)]}
+    try:
+        drafted = await context.summarizer.draft(finding, draft_model(finding, context.known_ids))
+    except DraftRejected as exc:
+        dropped = f"a model draft was dropped after one re-ask: {exc}; the template text is kept"
+        return {"outcomes": [Outcome(finding.id, None, dropped)]}
+    except ModelBehaviorError as exc:
+        unusable = f"the model's draft could not be used ({exc}); the template text is kept"
+        return {"outcomes": [Outcome(finding.id, None, unusable)]}
+    reasked = f"drafted after one re-ask ({drafted.reask_reason})" if drafted.reask_reason else None
+    return {"outcomes": [Outcome(finding.id, drafted.draft, reasked)]}
 
 
 async def reduce_drafts(state: DraftState, runtime: Runtime[DraftContext]) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """The model-backed `Summarizer`: drafts a finding's cause through the LLM gateway.
 
 The finding reaches the model as masked JSON (ids, counts, tags, quotes, reasoning);
-the reply is validated as a `Draft`. A reply that cannot be used raises
-`ModelBehaviorError`, so the finding keeps its template text with a note. Retries,
-caching and recording are the gateway's.
+the reply is validated as the finding's `draft_model`. A reply that cannot be used raises
+`ModelBehaviorError` (`DraftRejected` when the gateway's re-ask did not fix it), so the
+finding keeps its template text with a note. Retries, re-asks, caching and recording are
+the gateway's.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from pathlib import Path
 
 from auditor.errors import ModelBehaviorError
 from auditor.llm import Gateway
+from auditor.llm.gateway import REASK_FAILED
 from auditor.report.findings import Finding
-from auditor.report.summarizer import Draft
+from auditor.report.summarizer import Draft, Drafted, DraftRejected
 from auditor.templates import PromptTemplate, load_prompt
 
 DEFAULT_PROMPT = Path(__file__).resolve().parents[2] / "prompts" / "summarize_finding.yaml"
@@ -29,15 +31,16 @@ class LLMSummarizer:
         self.prompt = prompt or load_prompt(DEFAULT_PROMPT)
         self.model = f"{gateway.settings.model} ({self.prompt.full_version})"
 
-    async def draft(self, finding: Finding, problem: str | None = None) -> Draft:
-        messages = self.prompt.render(
-            finding=json.dumps(_brief(finding), ensure_ascii=False, indent=1),
-            problem=f"\nYour previous draft had a problem: {problem}\n" if problem else "",
-        )
-        result = await self.gateway.complete(messages, Draft, purpose="summarizer")
+    async def draft(self, finding: Finding, output_type: type[Draft]) -> Drafted:
+        messages = self.prompt.render(finding=json.dumps(_brief(finding), ensure_ascii=False, indent=1))
+        result = await self.gateway.complete(messages, output_type, purpose="summarizer")
+        sample = result.samples[0] if result.samples else None
+        reason = result.unscored_reason or "no usable draft"
+        if result.parsed is None and sample is not None and sample.reasked:
+            raise DraftRejected(reason.removeprefix(f"{REASK_FAILED}: "), raw=result.raw)
         if result.parsed is None:
-            raise ModelBehaviorError(result.unscored_reason or "no usable draft", raw=result.raw or "")
-        return result.parsed
+            raise ModelBehaviorError(reason, raw=result.raw)
+        return Drafted(result.parsed, reask_reason=sample.reask_reason if sample else None)
 
 
 def _brief(finding: Finding) -> dict[str, object]:

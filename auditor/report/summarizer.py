@@ -5,18 +5,21 @@ implementation renders a prompt from `finding.model_dump()` and returns a `Draft
 object with this `draft` method will do (tests use scripted drafts).
 
 A draft may only cite items of its own finding. `check_draft` finds every id it cites,
-in `cited_ids` and in its text, and names any that is not in the group: that error is
-what the model is re-asked with.
+in `cited_ids` and in its text, and names any that is not in the group. `draft_model`
+makes that check the validator of the finding's output model, so a reply that fails it
+is re-asked once with the error by the gateway, like any other invalid output.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from pydantic import Field
+from pydantic import Field, create_model, model_validator
 
+from auditor.errors import ModelBehaviorError
 from auditor.report.findings import Finding
 from auditor.types import StrictModel
 
@@ -32,17 +35,30 @@ class Draft(StrictModel):
     cited_ids: list[str] = Field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Drafted:
+    """A summarizer's usable draft for one finding."""
+
+    draft: Draft
+    reask_reason: str | None = None  # what was wrong with the first reply, when a re-ask fixed it
+
+
+class DraftRejected(ModelBehaviorError):
+    """The reply still failed its output model after the one re-ask (e.g. it cites other items)."""
+
+
 @runtime_checkable
 class Summarizer(Protocol):
-    """Drafts a finding's cause and recommendation.
+    """Drafts a finding's cause and recommendation as an `output_type` (see `draft_model`).
 
-    `problem` is None on the first ask; on the one re-ask it says what was wrong with the
-    previous draft (an id that is not in the finding), to be put before the model.
-    Raise `ModelBehaviorError` for a reply that cannot be used (the finding keeps its
-    template text, with a note) and `UserError` for what stops the report (a wrong key).
+    A reply that fails `output_type`'s validation is re-asked once with the error (the
+    LLM implementation leaves that to `Gateway.complete`). Raise `DraftRejected` when the
+    re-asked reply fails too, `ModelBehaviorError` for another reply that cannot be used
+    (the finding keeps its template text, with a note) and `UserError` for what stops the
+    report (a wrong key).
     """
 
-    async def draft(self, finding: Finding, problem: str | None = None) -> Draft: ...
+    async def draft(self, finding: Finding, output_type: type[Draft]) -> Drafted: ...
 
 
 def cited_ids(draft: Draft, known_ids: Collection[str]) -> list[str]:
@@ -62,6 +78,24 @@ def cited_ids(draft: Draft, known_ids: Collection[str]) -> list[str]:
 
 def _distinctive(item_id: str) -> bool:
     return len(item_id) >= 3 and not item_id.isdigit()
+
+
+def draft_model(finding: Finding, known_ids: Collection[str]) -> type[Draft]:
+    """`Draft` for this finding: its validator refuses a draft citing an item outside it.
+
+    The model keeps the name and the JSON schema of `Draft`, so the request (and its
+    cache key) is the same for every finding's model.
+    """
+    known = frozenset(known_ids)
+
+    class Checked(Draft):
+        @model_validator(mode="after")
+        def _cites_only_the_finding(self) -> Checked:
+            if problem := check_draft(self, finding, known):
+                raise ValueError(problem)
+            return self
+
+    return create_model("Draft", __base__=Checked, __doc__=Draft.__doc__)
 
 
 def check_draft(draft: Draft, finding: Finding, known_ids: Collection[str]) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from auditor.report.benchmark import ComparisonSection, GoNoGo
@@ -68,9 +67,3 @@ class ReportView:
 
     def plot(self, name: str) -> Plot | None:
         return self.plots.get(name)
-
-    def slice_keys(self) -> list[str]:
-        return list(dict.fromkeys(r.key for r in self.slice_rates))
-
-    def rates_for(self, key: str) -> Sequence[SliceRate]:
-        return [r for r in self.slice_rates if r.key == key]

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from auditor.config import AuditConfig, JudgeConfig
+from auditor.config import AuditConfig, LLMJudgeConfig
 from auditor.judges.llm import RubricJudge
 from auditor.judges.registry import build_judges
 from auditor.llm import Gateway, LLMSettings
@@ -34,11 +34,11 @@ def demo_item(item_id: str) -> AuditItem:
     return demo_items()[item_id]
 
 
-def judge_config(name: str, variant: str, *, samples: int = 1, rubric: str | None = None) -> JudgeConfig:
+def judge_config(name: str, variant: str, *, samples: int = 1, rubric: str | None = None) -> LLMJudgeConfig:
     """A judge entry for `variant` ("llm.accuracy", "llm.accuracy.claims", "llm.relevance")."""
     default_rubric, prompt = FILES[variant]
     kind = variant.removesuffix(".claims")
-    return JudgeConfig(
+    return LLMJudgeConfig(
         name=name,
         kind=kind,
         rubric=rubric or str(ROOT / default_rubric),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 
-from auditor.config import AuditConfig, JudgeConfig
+from auditor.config import AuditConfig, PIIJudgeConfig, load_config
 from auditor.errors import UserError
 from auditor.judges.llm.pii_adjudicator import LLMAdjudicator
 from auditor.judges.pii import PIIJudge
@@ -18,7 +20,7 @@ from tests.judges_llm.scripted_model import sections
 
 
 def pii_config(settings: LLMSettings | None, **options: object) -> AuditConfig:
-    judge = JudgeConfig(
+    judge = PIIJudgeConfig(
         name="pii",
         kind="pii",
         rubric=str(ROOT / "rubrics" / "pii_leakage.yaml"),
@@ -81,12 +83,15 @@ async def test_an_incomplete_decision_list_is_re_asked_then_fails_adjudication(
     assert "Adjudication failed" in verdict.reasoning
 
 
-def test_adjudication_is_configured_with_a_model_or_not_at_all(settings: LLMSettings) -> None:
+def test_adjudication_is_configured_with_a_model_or_not_at_all(settings: LLMSettings, tmp_path: Path) -> None:
     assert needs_llm(pii_config(settings, adjudicate=True))
     assert not needs_llm(pii_config(settings, adjudicate=False))
     with pytest.raises(UserError, match="judge 'pii': adjudicate needs a model"):
         build_judges(pii_config(settings, adjudicate=True), None)
-    with pytest.raises(UserError, match="option 'adjudicate' must be true or false, not 'yes'"):
-        build_judges(pii_config(settings, adjudicate="yes"), None)
+    path = tmp_path / "c.yaml"
+    path.write_text("judges:\n  - name: pii\n    kind: pii\n    options:\n      adjudicate: 'yes'\n")
+    expected = f"{path}:5: 'judges.0.options.adjudicate': Input should be a valid boolean"
+    with pytest.raises(UserError, match=re.escape(expected)):
+        load_config(path)
     (plain,) = build_judges(pii_config(None, adjudicate=False), None)
     assert isinstance(plain, PIIJudge) and plain.adjudicate is None

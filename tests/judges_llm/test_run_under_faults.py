@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.config import AuditConfig, JudgeConfig
+from auditor.config import AuditConfig, LLMJudgeConfig
 from auditor.llm import LLMSettings
 from auditor.run import RunOptions, run_audit
 from auditor.testing import FakeOpenAI, Fault
@@ -19,9 +19,9 @@ ITEMS = ROOT / "examples" / "seller_support" / "items.jsonl"
 KEY = "sk-test-FAULTS-SECRET-9012"
 
 
-def judges() -> list[JudgeConfig]:
+def judges() -> list[LLMJudgeConfig]:
     return [
-        JudgeConfig(
+        LLMJudgeConfig(
             name=f"{c}_llm",
             kind=f"llm.{c}",
             rubric=str(ROOT / "rubrics" / f"{c}.yaml"),

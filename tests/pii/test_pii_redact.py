@@ -89,6 +89,7 @@ class QuotingJudge:
 
     name = "quoting"
     criterion = "relevance"
+    backend = "llm"
 
     def applies(self, item: AuditItem) -> bool:
         return True
@@ -101,7 +102,7 @@ async def test_a_crashing_judge_logs_its_exception_with_personal_data_masked(eng
     monkeypatch.setattr("auditor.pii.engine.get_engine", lambda: engine)
     response = "Call +44 20 7946 0958 or write to ana.silva@example.com."
     graph = build_graph([QuotingJudge()])
-    with caplog.at_level(logging.ERROR, logger="auditor.graph.nodes"):
+    with caplog.at_level(logging.ERROR, logger="auditor"):
         out = await graph.ainvoke(
             {"item": AuditItem(id="i", prompt="q", response=response)},
             context=RunContext(routing=RoutingPolicy()),

@@ -100,6 +100,20 @@ async def test_unscored_verdicts_and_inapplicable_perturbations_are_counted_apar
     assert "fragile/reorder: 1 skipped (the perturbation does not apply)" in result.render_table()
 
 
+async def test_a_judge_crash_in_a_probe_is_logged_as_in_a_run(caplog: pytest.LogCaptureFixture) -> None:
+    one = AuditItem(id="one", prompt="How long?", response="Thirty days, " * 5, reference="30 days.")
+    fragile = ScriptedJudge("fragile", "accuracy", lambda item: 1 / 0, backend="llm")
+    with caplog.at_level("ERROR"):
+        result = await probe_judges([fragile], [one], [perturbation("verbosity")])
+
+    assert result.rows[0].unscored == 1
+    crashes = [r for r in caplog.records if "judge fragile crashed on item one" in r.getMessage()]
+    assert len(crashes) == 2  # the item as it is and its padded copy
+    # the traceback is in the message, masked for personal data (not attached raw as exc_info)
+    assert all(r.levelname == "ERROR" and "Traceback" in r.getMessage() for r in crashes)
+    assert all("ZeroDivisionError" in r.getMessage() for r in crashes)
+
+
 def test_perturbations_keep_the_language_and_the_facts() -> None:
     japanese = next(i for i in items(80) if i.id == "ss-057")
     padded = pad_with_filler(japanese)

@@ -26,7 +26,7 @@ def scripted_model(request: ChatRequest) -> str:
     """Cites its finding's first item; for the finding about wrong languages, first an
     item that is not in the group (fixed on re-ask); for deflections, always a wrong one."""
     finding = finding_of(request)
-    reasked = "Your previous draft had a problem" in request.user_text
+    reasked = len(request.user_turns) > 1  # the gateway's re-ask adds a turn with the error
     cited = [finding["item_ids"][0]]
     if "wrong language" in finding["title"] and not reasked:
         cited = ["ss-001-not-in-group"]
@@ -66,7 +66,7 @@ def test_model_drafts_are_checked_against_the_finding(
     report = (demo_run / "report.md").read_text(encoding="utf-8")
     assert report.count("DRAFTED cause for F") >= 5
     assert "drafted after one re-ask" in report
-    assert "(drafted by model fake-model (summarize_finding@1+" in report
+    assert "(drafted by model fake-model (summarize_finding@2+" in report
     assert "a model draft was dropped after one re-ask" in report
     assert "ss-404-nowhere" in report  # the note names the id it refused, the cause is the template's
     assert requests >= 7

@@ -11,19 +11,25 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from report_builders import EMAIL, seller_items, write_run
 
 from auditor.errors import ModelBehaviorError, UserError
+from auditor.llm.structured import describe_validation_error, response_format
 from auditor.pii.redact import Redactor
 from auditor.report import Draft, Finding, ReportResult, Summarizer, build_report, write_report
 from auditor.report.drafting import draft_findings
-from auditor.report.summarizer import check_draft
+from auditor.report.summarizer import Drafted, DraftRejected, check_draft, draft_model
 
 Script = list[Draft | Exception]
 
 
 class ScriptedSummarizer:
-    """Replies from a script per finding tag; records every ask and the problem it came with."""
+    """Replies from a script per finding tag; records every ask and the problem it came with.
+
+    It stands in for the model behind the gateway: a reply that fails `output_type` is
+    asked once more with the error, as `Gateway.complete` does.
+    """
 
     def __init__(self, scripts: dict[str | None, Script]) -> None:
         self.scripts = scripts
@@ -31,7 +37,17 @@ class ScriptedSummarizer:
         self.in_flight = 0
         self.max_in_flight = 0
 
-    async def draft(self, finding: Finding, problem: str | None = None) -> Draft:
+    async def draft(self, finding: Finding, output_type: type[Draft]) -> Drafted:
+        problem: str | None = None
+        for _ in range(2):  # the first ask and the one re-ask
+            reply = await self._reply(finding, problem)
+            try:
+                return Drafted(output_type.model_validate(reply.model_dump()), reask_reason=problem)
+            except ValidationError as exc:
+                problem = describe_validation_error(exc)
+        raise DraftRejected(problem or "")
+
+    async def _reply(self, finding: Finding, problem: str | None) -> Draft:
         self.asks.append((finding.tag, problem))
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -163,7 +179,7 @@ def test_the_summarizer_only_sees_masked_text(drafted: tuple[ReportResult, Scrip
 
 async def test_a_user_error_from_the_summarizer_stops_the_report(run_dir: Path) -> None:
     class WrongKey:
-        async def draft(self, finding: Finding, problem: str | None = None) -> Draft:
+        async def draft(self, finding: Finding, output_type: type[Draft]) -> Drafted:
             raise UserError("OPENAI_API_KEY is not set")
 
     out = run_dir / "stopped"
@@ -188,3 +204,13 @@ def test_numbers_in_a_draft_are_not_mistaken_for_item_ids(
     wrong = Draft(cause="Deadlines of 7 days, as in jp-2.", recommendation="Ground them.")
     problem = check_draft(wrong, durations, known)
     assert problem is not None and "jp-2" in problem and "7," not in problem
+
+
+def test_a_findings_draft_model_asks_for_the_same_schema_as_draft(
+    drafted: tuple[ReportResult, ScriptedSummarizer],
+) -> None:
+    durations = by_tag(drafted[0], "duration_mismatch")
+    checked = draft_model(durations, durations.item_ids)
+    assert response_format("json_schema", checked) == response_format("json_schema", Draft)
+    with pytest.raises(ValidationError, match="not in finding"):
+        checked(cause="As in jp-2.", recommendation="Ground them.", cited_ids=["jp-2"])

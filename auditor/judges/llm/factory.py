@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from auditor.config import JudgeConfig
+from auditor.config import LLMJudgeConfig, PIIJudgeConfig
 from auditor.errors import UserError
 from auditor.judges.llm.rubric_judge import JUDGE_CLASSES, RubricJudge
 from auditor.templates import load_prompt, load_rubric
@@ -15,12 +15,13 @@ if TYPE_CHECKING:
     from auditor.pii.adjudication import Adjudicator
 
 
-def build_rubric_judge(jc: JudgeConfig, gateway: Gateway | None, criterion: str) -> RubricJudge:
+def build_rubric_judge(jc: LLMJudgeConfig, gateway: Gateway | None) -> RubricJudge:
     """An `llm.<criterion>` judge from its rubric and prompt files.
 
     `gateway` is None only for a dry run, which renders requests and calls nothing.
     Options: `expected_output_tokens` (for the dry-run estimate).
     """
+    criterion = jc.criterion
     rubric = load_rubric(_file(jc, "rubric"))
     if rubric.criterion != criterion:
         raise UserError(
@@ -28,12 +29,17 @@ def build_rubric_judge(jc: JudgeConfig, gateway: Gateway | None, criterion: str)
             f"'{rubric.criterion}', not '{criterion}'"
         )
     prompt = load_prompt(_file(jc, "prompt"))
-    judge_class = JUDGE_CLASSES[criterion]
-    options: dict[str, Any] = dict(jc.options)
-    return judge_class(jc.name, prompt=prompt, rubric=rubric, gateway=gateway, samples=jc.samples, **options)
+    return JUDGE_CLASSES[criterion](
+        jc.name,
+        prompt=prompt,
+        rubric=rubric,
+        gateway=gateway,
+        samples=jc.samples,
+        expected_output_tokens=jc.options.expected_output_tokens,
+    )
 
 
-def build_pii_adjudicator(jc: JudgeConfig, gateway: Gateway | None) -> Adjudicator:
+def build_pii_adjudicator(jc: PIIJudgeConfig, gateway: Gateway | None) -> Adjudicator:
     """The LLM adjudicator a `pii` judge uses for ambiguous spans (`options: {adjudicate: true}`)."""
     from auditor.judges.llm.pii_adjudicator import LLMAdjudicator
 
@@ -44,7 +50,7 @@ def build_pii_adjudicator(jc: JudgeConfig, gateway: Gateway | None) -> Adjudicat
     return LLMAdjudicator(jc.name, prompt=prompt, rubric=rubric, gateway=gateway)
 
 
-def _file(jc: JudgeConfig, what: str) -> Path:
+def _file(jc: LLMJudgeConfig | PIIJudgeConfig, what: str) -> Path:
     """The judge's rubric or prompt file; a UserError names the judge when it is missing."""
     value = jc.rubric if what == "rubric" else jc.prompt
     if not value:

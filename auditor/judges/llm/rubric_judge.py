@@ -17,7 +17,7 @@ from auditor.judges.llm.fencing import earlier_turns, fence, render_examples
 from auditor.judges.llm.outputs import JudgeOutput, output_model
 from auditor.judges.llm.verdict import Versions, build_verdict
 from auditor.templates import PromptTemplate, Rubric
-from auditor.types import ACCURACY, RELEVANCE, AuditItem, Verdict
+from auditor.types import ACCURACY, RELEVANCE, AuditItem, Backend, Verdict
 
 if TYPE_CHECKING:
     from auditor.llm import Gateway
@@ -32,6 +32,7 @@ class RubricJudge(ABC):
     """Grades one criterion of an item with a rubric and a prompt template through the gateway."""
 
     ITEM_VARIABLES: ClassVar[tuple[str, ...]] = ()
+    backend: Backend = "llm"
 
     def __init__(
         self,
