@@ -243,11 +243,17 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         pairwise=args.pairwise,
         target=Target.parse(args.target) if args.target else DEFAULT_TARGET,
         positive=_positive_labels(args.positive),
+        exclude_annotators=_names(args.exclude_annotators),
     )
     print(f"calibration written to {out}:")
     for path in result.files:
         print(f"  {path}")
     return EXIT_OK
+
+
+def _names(spec: str | None) -> list[str]:
+    """`a, b` -> ["a", "b"]."""
+    return [n.strip() for n in (spec or "").split(",") if n.strip()]
 
 
 def _positive_labels(specs: list[str] | None) -> dict[str, str]:
@@ -277,7 +283,48 @@ def _calibrate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="CRITERION=LABEL",
         help="the failure label of a two-label criterion, when its labels do not make it clear",
     )
+    p.add_argument(
+        "--exclude-annotators",
+        metavar="A,B",
+        help="leave these annotators' labels out (e.g. those `auditor check-labels` flagged)",
+    )
     p.set_defaults(func=cmd_calibrate)
+
+
+def cmd_check_labels(args: argparse.Namespace) -> int:
+    """Check human labels against the annotation guidelines; exit 1 when a rule is broken."""
+    from auditor.labelqa.agreement import Options
+    from auditor.labelqa.command import run_check_labels
+    from auditor.labelqa.guidelines import DEFAULT_GUIDELINES
+
+    labels = Path(args.labels)
+    out = Path(args.out) if args.out else labels.parent / "labelqa"
+    result = run_check_labels(
+        labels,
+        Path(args.items),
+        Path(args.guidelines) if args.guidelines else DEFAULT_GUIDELINES,
+        out,
+        gold=Path(args.gold) if args.gold else None,
+        options=Options(n_boot=args.n_boot, seed=args.seed),
+    )
+    print(
+        f"label QA written to {out}: {len(result.violations)} broken rule(s), {result.n_labels} good labels"
+    )
+    if result.flagged:
+        print(f"  flagged annotators: {','.join(result.flagged)}")
+    return EXIT_FAILURES if result.violations else EXIT_OK
+
+
+def _check_labels_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("check-labels", help="check human labels against the guidelines (docs/labelqa.md)")
+    p.add_argument("labels", help="human labels, JSONL or CSV")
+    p.add_argument("--items", required=True, help="the labelled items (for span offsets)")
+    p.add_argument("--guidelines", help="guidelines YAML (default: rubrics/annotation_guidelines.yaml)")
+    p.add_argument("--gold", help="gold labels (same format) to score annotators' accuracy")
+    p.add_argument("--out", help="output directory (default: next to LABELS, labelqa/)")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
+    p.set_defaults(func=cmd_check_labels)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -433,6 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
 PARSERS: list[Callable[[Any], None]] = [
     _run_parser,
     _calibrate_parser,
+    _check_labels_parser,
     _report_parser,
     _compare_parser,
     _gate_parser,

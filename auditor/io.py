@@ -56,6 +56,11 @@ def read_models(path: Path, model: type[M]) -> Iterator[M | BadLine]:
         yield entry
 
 
+def read_numbered(path: Path, model: type[M]) -> Iterator[tuple[int, M | BadLine]]:
+    """Like `read_models`, with each entry's line number (for checks that name the line)."""
+    return _records(path, model)
+
+
 def _records(path: Path, model: type[M]) -> Iterator[tuple[int, M | BadLine]]:
     suffix = path.suffix.lower()
     if suffix not in (".jsonl", ".csv"):

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from auditor.calibration.analysis import Options, analyse, unmatched_notes
 from auditor.calibration.compare import Settings
 from auditor.calibration.loading import (
+    PairwiseLabel,
     is_pairwise,
     load_human_labels,
     load_pairwise_labels,
@@ -27,6 +29,9 @@ from auditor.calibration.report import to_markdown
 from auditor.calibration.result import CalibrationResult
 from auditor.errors import UserError
 from auditor.thresholds import DEFAULT_TARGET, Target, Thresholds
+from auditor.types import HumanLabel
+
+L = TypeVar("L", HumanLabel, PairwiseLabel)
 
 MIN_RESAMPLES = 100
 
@@ -42,6 +47,7 @@ def run_calibration(
     pairwise: bool = False,
     target: Target = DEFAULT_TARGET,
     positive: Mapping[str, str] | None = None,
+    exclude_annotators: Sequence[str] = (),
 ) -> CalibrationResult:
     """Compare judges with humans and write the report files to `out_dir`.
 
@@ -50,7 +56,8 @@ def run_calibration(
     CSV of human labels. `by`
     names item-metadata fields to slice by; `target` is what auto-accepted verdicts must
     reach for a pre-labelling threshold; `positive` names the failure label of binary
-    criteria whose labels do not make it clear (criterion -> label).
+    criteria whose labels do not make it clear (criterion -> label). `exclude_annotators`
+    leaves those annotators' labels out (the report says so).
     """
     if n_boot < MIN_RESAMPLES:
         raise UserError(f"n_boot: {n_boot} resamples are too few for a 95% CI (use at least {MIN_RESAMPLES})")
@@ -66,27 +73,42 @@ def run_calibration(
         "pairwise": pairwise,
         "target": {"metric": target.metric, "value": target.value},
         "positive": dict(positive or {}),
+        "exclude_annotators": sorted(exclude_annotators),
     }
     if pairwise:
         result = CalibrationResult(
             inputs={"verdicts": str(verdicts), "human": str(human)},
             settings=config,
             pairwise=analyse_pairwise(
-                load_pairwise_verdicts(verdicts), load_pairwise_labels(human), settings
+                load_pairwise_verdicts(verdicts),
+                _without(load_pairwise_labels(human), exclude_annotators, human, notes),
+                settings,
             ),
             notes=notes,
         )
     else:
         verdict_set = load_verdicts(verdicts)
-        labels = load_human_labels(human)
+        labels = _without(load_human_labels(human), exclude_annotators, human, notes)
         options = Options(settings=settings, by=tuple(by), target=target, positive=dict(positive or {}))
         result = CalibrationResult(
             inputs={"verdicts": str(verdict_set.path), "human": str(human)},
             settings=config,
             criteria=analyse(verdict_set, labels, options),
-            notes=unmatched_notes(verdict_set, labels),
+            notes=notes + unmatched_notes(verdict_set, labels),
         )
     return _write(result, out_dir)
+
+
+def _without(labels: list[L], excluded: Sequence[str], path: Path, notes: list[str]) -> list[L]:
+    """The labels of every annotator not excluded; the note names who was left out."""
+    if not excluded:
+        return labels
+    kept = [label for label in labels if label.annotator not in excluded]
+    dropped = len(labels) - len(kept)
+    notes.append(f"annotators left out: {', '.join(sorted(excluded))} ({dropped} labels)")
+    if not kept:
+        raise UserError(f"{path}: no human labels left after leaving out {', '.join(sorted(excluded))}")
+    return kept
 
 
 def _write(result: CalibrationResult, out_dir: Path) -> CalibrationResult:

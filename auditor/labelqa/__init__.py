@@ -1,0 +1,1 @@
+"""Annotation QA: human labels checked against the annotation guidelines (docs/labelqa.md)."""
