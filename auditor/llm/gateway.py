@@ -22,12 +22,14 @@ import openai
 from pydantic import BaseModel
 
 from auditor.errors import UserError
+from auditor.llm import local as local_backend
 from auditor.llm.cache import ResponseCache
 from auditor.llm.cassette import Recorder, Replayer
 from auditor.llm.client import Endpoint, make_client, post_chat, resolve_endpoint
 from auditor.llm.completion import Completion, Sample, TokenLogprob, TopLogprob
 from auditor.llm.errors import EndpointError, ItemRejected, TransientError
 from auditor.llm.limits import AdaptiveLimiter
+from auditor.llm.local import LocalServer
 from auditor.llm.request import (
     Body,
     Message,
@@ -89,6 +91,9 @@ class Gateway:
     ) -> None:
         if record_dir is not None and replay_dir is not None:
             raise UserError("cannot record and replay cassettes in the same run: choose one")
+        self._local: LocalServer | None = None
+        if settings.local is not None:
+            settings = local_backend.resolve(settings)
         self.settings = settings
         self._price = settings.prices.get(settings.model)
         if max_cost_usd is not None and self._price is None and replay_dir is None:
@@ -113,6 +118,9 @@ class Gateway:
         self._cache: ResponseCache | None = None
         self._recorder: Recorder | None = None
         if self._replayer is None:
+            if settings.local is not None:
+                self._local = local_backend.LocalServer.start(settings.local, settings.model)
+                settings = self.settings = settings.model_copy(update={"base_url": self._local.base_url})
             self._endpoint = resolve_endpoint(settings, environ)
             self._client = make_client(self._endpoint, settings)
             if settings.cache_dir:
@@ -129,10 +137,13 @@ class Gateway:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool and the cache."""
+        """Close the connection pool and the cache, and stop a local model's server."""
         if self._client is not None:
             await self._client.close()
             self._client = None
+        if self._local is not None:
+            self._local.stop()
+            self._local = None
         if self._cache is not None:
             self._cache.close()
             self._cache = None
@@ -287,7 +298,8 @@ class Gateway:
 
     async def _cached_or_fetched(self, body: Body, purpose: str) -> tuple[dict[str, Any], Source]:
         assert self._endpoint is not None
-        key = cache_key(self._endpoint.base_url, self.settings.cache_namespace, body)
+        endpoint = local_backend.CACHE_ENDPOINT if self._local else self._endpoint.base_url
+        key = cache_key(endpoint, self.settings.cache_namespace, body)
         if self._cache is not None:
             cached = await self._cache.get(key)
             if cached is not None:
