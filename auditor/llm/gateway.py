@@ -181,14 +181,17 @@ class Gateway:
         n: int = 1,
         logprobs: bool | None = None,
         purpose: str = "judge",
+        context: Mapping[str, Any] | None = None,
     ) -> Completion[T]:
         """Ask the model and parse its reply into `output_type`.
 
         `n` > 1 asks for that many samples in one request (topped up one by one when the
         endpoint ignores `n`). `logprobs` (default: settings.logprobs) returns each
         sample's tokens with their top alternatives. `purpose` groups usage for the run
-        summary. A reply that fails validation is re-asked once; if it fails again, or the
-        endpoint refuses the request (400), the Completion is unscored with the reason.
+        summary. `context` goes to the output model's validators (the response that evidence
+        quotes must come from). A reply that fails validation is re-asked once; if it fails
+        again, or the endpoint refuses the request (400), the Completion is unscored with the
+        reason, except that a re-asked reply failing only the context's checks is kept.
         Raises EndpointError (bad key, model or URL; endpoint down past the retry bound),
         BudgetExceeded, or UserError (replay miss).
         """
@@ -206,7 +209,7 @@ class Gateway:
         tally = _Tally()
         reason: str | None = None
         try:
-            samples = await self._samples(body, output_type, n, purpose, tally)
+            samples = await self._samples(body, output_type, n, purpose, tally, context)
         except ItemRejected as exc:
             usage.rejected += 1
             samples = []
@@ -221,28 +224,44 @@ class Gateway:
         )
 
     async def _samples(
-        self, body: Body, output_type: type[T], n: int, purpose: str, tally: _Tally
+        self,
+        body: Body,
+        output_type: type[T],
+        n: int,
+        purpose: str,
+        tally: _Tally,
+        context: Mapping[str, Any] | None,
     ) -> list[Sample[T]]:
         first = await self._exchange(body, purpose, tally)
-        read = [self._read_choice(c, output_type) for c in first.choices[:n]]
+        read = [self._read_choice(c, output_type, context) for c in first.choices[:n]]
         for i in range(len(read), n):  # the endpoint ignored `n` (llama.cpp, some proxies)
             try:
                 extra = await self._exchange(follow_up(body, [], seed_offset=i), purpose, tally)
             except ItemRejected as exc:
                 read.append((Sample(None, "", unscored_reason=str(exc)), False))
                 continue
-            read.append(self._read_choice(extra.choices[0], output_type))
+            read.append(self._read_choice(extra.choices[0], output_type, context))
         samples = []
         for sample, reaskable in read:
             if reaskable:
-                sample = await self._reask(body, sample, output_type, purpose, tally)
+                sample = await self._reask(body, sample, output_type, purpose, tally, context)
             samples.append(sample)
         return samples
 
     async def _reask(
-        self, body: Body, sample: Sample[T], output_type: type[T], purpose: str, tally: _Tally
+        self,
+        body: Body,
+        sample: Sample[T],
+        output_type: type[T],
+        purpose: str,
+        tally: _Tally,
+        context: Mapping[str, Any] | None,
     ) -> Sample[T]:
-        """One more try with the invalid reply and its error in the conversation."""
+        """One more try with the invalid reply and its error in the conversation.
+
+        The context's checks (quotes found in the response) ask for a better reply but do
+        not cost the verdict: a second reply valid without them is kept.
+        """
         error = sample.unscored_reason or "invalid output"
         tally.reasks += 1
         self._usage[purpose].reasks += 1
@@ -250,12 +269,17 @@ class Gateway:
             answer = await self._exchange(follow_up(body, reask_turns(sample.raw, error)), purpose, tally)
         except ItemRejected as exc:
             return replace(sample, unscored_reason=f"invalid output ({error}), and the re-ask was {exc}")
-        again, invalid = self._read_choice(answer.choices[0], output_type)
+        again, invalid = self._read_choice(answer.choices[0], output_type, context)
+        if invalid and context:
+            lenient, invalid = self._read_choice(answer.choices[0], output_type)
+            again = again if invalid else lenient
         if invalid:
             again = replace(again, unscored_reason=f"invalid output after re-ask: {again.unscored_reason}")
         return replace(again, reasked=True)
 
-    def _read_choice(self, choice: WireChoice, output_type: type[T]) -> tuple[Sample[T], bool]:
+    def _read_choice(
+        self, choice: WireChoice, output_type: type[T], context: Mapping[str, Any] | None = None
+    ) -> tuple[Sample[T], bool]:
         """The sample in one choice, and whether it failed validation (worth a re-ask).
 
         A refusal is not re-asked: asking again for the same thing gets the same refusal.
@@ -266,7 +290,7 @@ class Gateway:
             reason = f"refused: {choice.message.refusal}"
             return Sample(None, raw, logprobs, reason, finish_reason=choice.finish_reason), False
         try:
-            parsed = parse_output(raw, output_type)
+            parsed = parse_output(raw, output_type, context)
         except OutputInvalid as exc:
             reason = str(exc)
             if choice.finish_reason == "length":
