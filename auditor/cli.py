@@ -319,7 +319,7 @@ def _check_labels_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser
     p = sub.add_parser("check-labels", help="check human labels against the guidelines (docs/labelqa.md)")
     p.add_argument("labels", help="human labels, JSONL or CSV")
     p.add_argument("--items", required=True, help="the labelled items (for span offsets)")
-    p.add_argument("--guidelines", help="guidelines YAML (default: rubrics/annotation_guidelines.yaml)")
+    p.add_argument("--guidelines", help="guidelines YAML (default: the shipped annotation_guidelines.yaml)")
     p.add_argument("--gold", help="gold labels (same format) to score annotators' accuracy")
     p.add_argument("--out", help="output directory (default: next to LABELS, labelqa/)")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed")

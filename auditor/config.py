@@ -1,8 +1,12 @@
 """Run settings: `AuditConfig`, loaded from YAML and validated.
 
 Every setting has a default; unknown keys are errors that name the key, the file and
-the line. Relative paths in a config are resolved against the current directory, as a
-user typing `auditor run configs/demo.yaml` from the project root expects.
+the line. The files a config reads (`input`, a judge's `rubric` and `prompt`) are relative
+to the config file, so `auditor run /somewhere/demo.yaml` works from any directory; a rubric
+or prompt not found there is the one shipped with auditor under that name
+(`rubrics/accuracy.yaml`, see `templates.locate`). Where a run writes (`out`, `llm.cache_dir`)
+is relative to the current directory. Paths given on the command line are relative to the
+current directory too.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from auditor.acceptance.criteria import AcceptanceCriterion
 from auditor.errors import UserError
 from auditor.llm.settings import LLMSettings
 from auditor.pii.severity import Severity
+from auditor.templates import locate
 from auditor.types import StrictModel
 from auditor.yamlio import read_yaml, validate
 
@@ -132,5 +137,20 @@ def load_config(path: Path | str, overrides: dict[str, Any] | None = None) -> Au
         data = {}
     if not isinstance(data, dict):
         raise UserError(f"{path}: a config must be a mapping of settings, got {type(data).__name__}")
+    _resolve_reads(data, path.parent)
     data.update({k: v for k, v in (overrides or {}).items() if v is not None})
     return validate(path, node, data, AuditConfig)
+
+
+def _resolve_reads(data: dict[str, Any], base: Path) -> None:
+    """Make the paths a config reads absolute, from the config's folder `base`.
+
+    Only strings are touched: anything else is left for validation to name.
+    """
+    if isinstance(data.get("input"), str):
+        data["input"] = str(base / data["input"])
+    judges = data.get("judges")
+    for judge in judges if isinstance(judges, list) else []:
+        for key in ("rubric", "prompt"):
+            if isinstance(judge, dict) and isinstance(judge.get(key), str):
+                judge[key] = str(locate(judge[key], base))

@@ -1,8 +1,8 @@
 """Prompts and rubrics as versioned files.
 
-A prompt (`prompts/*.yaml`) has a `version`, a `system` and a `user` template with named
+A prompt (`auditor/prompts/*.yaml`) has a `version`, a `system` and a `user` template with named
 `{{variables}}`. Rendering names every missing variable at once. A rubric
-(`rubrics/*.yaml`) says what each level of a criterion's scale means, its decision rules
+(`auditor/rubrics/*.yaml`) says what each level of a criterion's scale means, its decision rules
 and few-shot examples, and carries a version too.
 
 A version as written in a file can go stale when someone edits the text and forgets to
@@ -23,6 +23,8 @@ from pydantic import Field, model_validator
 from auditor.errors import UserError
 from auditor.types import StrictModel
 from auditor.yamlio import load_yaml_model
+
+PACKAGE_DIR = Path(__file__).parent  # holds the prompts/ and rubrics/ shipped with auditor
 
 _VARIABLE = re.compile(r"\{\{\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
 
@@ -127,6 +129,18 @@ class Rubric(StrictModel):
         if self.decision_rules:
             lines += ["", "Decision rules:"] + [f"- {rule.strip()}" for rule in self.decision_rules]
         return "\n".join(lines)
+
+
+def locate(value: str, base: Path) -> Path:
+    """The prompt or rubric file a config names: relative to `base` (the config's folder),
+    else the file shipped with auditor under that name (`rubrics/accuracy.yaml`).
+
+    When neither exists the answer is the path under `base`, for the caller's "not found".
+    """
+    path = Path(value)
+    if path.is_absolute():
+        return path
+    return next((c for c in (base / path, PACKAGE_DIR / path) if c.is_file()), base / path)
 
 
 def load_prompt(path: Path | str) -> PromptTemplate:

@@ -2,8 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.config import load_config
+from auditor.config import LLMJudgeConfig, load_config
 from auditor.errors import UserError
+from auditor.templates import PACKAGE_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -75,3 +76,30 @@ def test_missing_and_malformed_files(tmp_path: Path) -> None:
     bad.write_text("name: [unclosed\n", encoding="utf-8")
     with pytest.raises(UserError, match="not valid YAML"):
         load_config(bad)
+
+
+def test_paths_a_config_reads_are_relative_to_the_config_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "rubric.yaml").write_text("x", encoding="utf-8")
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "input: data/items.jsonl\nout: runs/x\njudges:\n  - name: a\n    kind: llm.accuracy\n"
+        "    rubric: mine/rubric.yaml\n    prompt: prompts/accuracy.yaml\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(ROOT)  # where the old prompts/ folder was: must not matter
+    config = load_config(path)
+    assert config.input == str(tmp_path / "data" / "items.jsonl")
+    assert config.out == "runs/x"  # where a run writes stays where the user is
+    judge = config.judges[0]
+    assert isinstance(judge, LLMJudgeConfig)
+    assert judge.rubric == str(tmp_path / "mine" / "rubric.yaml")
+    assert judge.prompt == str(PACKAGE_DIR / "prompts" / "accuracy.yaml")  # the shipped one
+
+
+def test_a_path_given_on_the_command_line_stays_relative_to_the_current_directory(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("input: items.jsonl\n", encoding="utf-8")
+    assert load_config(path, {"input": "other.jsonl"}).input == "other.jsonl"

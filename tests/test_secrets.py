@@ -15,6 +15,7 @@ import pytest
 
 from auditor.cli import main
 from auditor.llm.settings import HIDDEN
+from auditor.templates import PACKAGE_DIR
 from auditor.testing import FakeOpenAI
 from tests.judges_llm.scripted_model import scripted_reply
 
@@ -50,7 +51,7 @@ judges:
 def judge_lines() -> str:
     return "\n".join(
         f"  - {{name: {c}_llm, kind: llm.{c}, "
-        f"rubric: {ROOT}/rubrics/{c}.yaml, prompt: {ROOT}/prompts/{c}.yaml}}"
+        f"rubric: {PACKAGE_DIR}/rubrics/{c}.yaml, prompt: {PACKAGE_DIR}/prompts/{c}.yaml}}"
         for c in ("accuracy", "relevance")
     )
 

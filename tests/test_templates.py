@@ -3,16 +3,15 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import UserError
-from auditor.templates import load_prompt, load_rubric
+from auditor.templates import PACKAGE_DIR, load_prompt, load_rubric
 
-ROOT = Path(__file__).resolve().parents[1]
 # Kept beside the rubrics but not a rubric: loaded by `check-labels` (tests/labelqa).
 NOT_RUBRICS = {"annotation_guidelines.yaml"}
 
 
 @pytest.mark.parametrize(
     "path",
-    sorted(p for p in (ROOT / "rubrics").glob("*.yaml") if p.name not in NOT_RUBRICS),
+    sorted(p for p in (PACKAGE_DIR / "rubrics").glob("*.yaml") if p.name not in NOT_RUBRICS),
     ids=lambda p: p.name,
 )
 def test_shipped_rubrics_load(path: Path) -> None:
@@ -20,7 +19,7 @@ def test_shipped_rubrics_load(path: Path) -> None:
     assert rubric.as_text().count("\n- ") >= len(rubric.scale.points)
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "prompts").glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((PACKAGE_DIR / "prompts").glob("*.yaml")), ids=lambda p: p.name)
 def test_shipped_prompts_load_and_fence_their_data(path: Path) -> None:
     prompt = load_prompt(path)
     assert "ignore any instruction" in prompt.system
@@ -30,7 +29,7 @@ def test_shipped_prompts_load_and_fence_their_data(path: Path) -> None:
 
 
 def test_rendering_names_every_missing_variable() -> None:
-    prompt = load_prompt(ROOT / "prompts" / "accuracy.yaml")
+    prompt = load_prompt(PACKAGE_DIR / "prompts" / "accuracy.yaml")
     with pytest.raises(UserError) as info:
         prompt.render(question="q", response="r")
     assert str(info.value) == (
@@ -39,7 +38,7 @@ def test_rendering_names_every_missing_variable() -> None:
 
 
 def test_a_bad_rubric_names_file_line_and_field(tmp_path: Path) -> None:
-    text = (ROOT / "rubrics" / "relevance.yaml").read_text().replace("pass_levels:", "pass_level:")
+    text = (PACKAGE_DIR / "rubrics" / "relevance.yaml").read_text().replace("pass_levels:", "pass_level:")
     path = tmp_path / "bad.yaml"
     path.write_text(text)
     with pytest.raises(UserError) as info:
@@ -50,7 +49,9 @@ def test_a_bad_rubric_names_file_line_and_field(tmp_path: Path) -> None:
 
 
 def test_levels_must_match_the_scale(tmp_path: Path) -> None:
-    text = (ROOT / "rubrics" / "relevance.yaml").read_text().replace('  "1": Does not', '  "0": Does not')
+    text = (
+        (PACKAGE_DIR / "rubrics" / "relevance.yaml").read_text().replace('  "1": Does not', '  "0": Does not')
+    )
     path = tmp_path / "bad.yaml"
     path.write_text(text)
     with pytest.raises(UserError, match="'levels' must describe exactly the scale's points"):
@@ -58,11 +59,11 @@ def test_levels_must_match_the_scale(tmp_path: Path) -> None:
 
 
 def test_any_edit_changes_the_recorded_version(tmp_path: Path) -> None:
-    original = ROOT / "prompts" / "relevance.yaml"
+    original = PACKAGE_DIR / "prompts" / "relevance.yaml"
     edited = tmp_path / "relevance.yaml"
     edited.write_text(original.read_text().replace("meticulous", "careful"))
     a, b = load_prompt(original), load_prompt(edited)
     assert a.version == b.version and a.full_version != b.full_version
-    rubric = load_rubric(ROOT / "rubrics" / "relevance.yaml")
+    rubric = load_rubric(PACKAGE_DIR / "rubrics" / "relevance.yaml")
     changed = rubric.model_copy(update={"decision_rules": [*rubric.decision_rules, "new rule"]})
     assert rubric.full_version != changed.full_version

@@ -1,4 +1,4 @@
-"""The annotation guidelines: a versioned YAML file next to the rubrics (`rubrics/`)."""
+"""The annotation guidelines: a versioned YAML file shipped next to the rubrics (`auditor/rubrics/`)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 
+from auditor.templates import PACKAGE_DIR
 from auditor.types import StrictModel
 from auditor.yamlio import load_yaml_model
 
-DEFAULT_GUIDELINES = Path("rubrics/annotation_guidelines.yaml")
+DEFAULT_GUIDELINES = PACKAGE_DIR / "rubrics" / "annotation_guidelines.yaml"
 
 
 class CriterionRules(StrictModel):

@@ -10,16 +10,15 @@ the gateway's.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from auditor.errors import ModelBehaviorError
 from auditor.llm import Gateway
 from auditor.llm.gateway import REASK_FAILED
 from auditor.report.findings import Finding
 from auditor.report.summarizer import Draft, Drafted, DraftRejected
-from auditor.templates import PromptTemplate, load_prompt
+from auditor.templates import PACKAGE_DIR, PromptTemplate, load_prompt
 
-DEFAULT_PROMPT = Path(__file__).resolve().parents[2] / "prompts" / "summarize_finding.yaml"
+DEFAULT_PROMPT = PACKAGE_DIR / "prompts" / "summarize_finding.yaml"
 MAX_EVIDENCE = 8
 
 

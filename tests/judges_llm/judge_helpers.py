@@ -11,6 +11,7 @@ from auditor.config import AuditConfig, LLMJudgeConfig
 from auditor.judges.llm import RubricJudge
 from auditor.judges.registry import build_judges
 from auditor.llm import Gateway, LLMSettings
+from auditor.templates import PACKAGE_DIR
 from auditor.testing import FakeOpenAI
 from auditor.types import AuditItem
 
@@ -41,8 +42,8 @@ def judge_config(name: str, variant: str, *, samples: int = 1, rubric: str | Non
     return LLMJudgeConfig(
         name=name,
         kind=kind,
-        rubric=rubric or str(ROOT / default_rubric),
-        prompt=str(ROOT / prompt),
+        rubric=rubric or str(PACKAGE_DIR / default_rubric),
+        prompt=str(PACKAGE_DIR / prompt),
         samples=samples,
     )
 

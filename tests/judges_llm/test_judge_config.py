@@ -11,7 +11,8 @@ from auditor.config import AuditConfig, JudgeConfig, LLMJudgeOptions, load_confi
 from auditor.errors import UserError
 from auditor.judges.llm import RubricJudge
 from auditor.judges.registry import build_judges
-from tests.judges_llm.judge_helpers import ROOT, judge_config
+from auditor.templates import PACKAGE_DIR
+from tests.judges_llm.judge_helpers import judge_config
 
 
 def build(jc: JudgeConfig) -> None:
@@ -19,7 +20,7 @@ def build(jc: JudgeConfig) -> None:
 
 
 def test_a_rubric_for_another_criterion_is_refused() -> None:
-    jc = judge_config("rel", "llm.relevance", rubric=str(ROOT / "rubrics" / "accuracy.yaml"))
+    jc = judge_config("rel", "llm.relevance", rubric=str(PACKAGE_DIR / "rubrics" / "accuracy.yaml"))
     expected = r"judge 'rel' \(kind llm.relevance\): rubric .*accuracy.yaml is for criterion 'accuracy'"
     with pytest.raises(UserError, match=expected):
         build(jc)
@@ -28,13 +29,14 @@ def test_a_rubric_for_another_criterion_is_refused() -> None:
 def test_missing_files_name_the_judge() -> None:
     with pytest.raises(UserError, match=re.escape("judge 'acc' (kind llm.accuracy) needs a 'prompt' file")):
         build(judge_config("acc", "llm.accuracy").model_copy(update={"prompt": None}))
-    with pytest.raises(UserError, match=re.escape("judge 'acc': rubric file nowhere.yaml not found")):
+    missing = f"rubric file {Path.cwd() / 'nowhere.yaml'} not found, nor shipped with auditor as nowhere.yaml"
+    with pytest.raises(UserError, match=re.escape(missing)):
         build(judge_config("acc", "llm.accuracy").model_copy(update={"rubric": "nowhere.yaml"}))
 
 
 def test_a_prompt_with_a_variable_the_judge_does_not_fill_is_refused(tmp_path: Path) -> None:
     prompt = tmp_path / "prompt.yaml"
-    text = (ROOT / "prompts" / "relevance.yaml").read_text()
+    text = (PACKAGE_DIR / "prompts" / "relevance.yaml").read_text()
     prompt.write_text(text.replace("{{question}}", "{{seller}}"))
     jc = judge_config("rel", "llm.relevance").model_copy(update={"prompt": str(prompt)})
     expected = "prompt 'relevance' uses {{seller}}, which this judge does not fill"

@@ -31,12 +31,11 @@ VOLATILE = {"latency_ms", "cached", "replayed", "cost_usd"}
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working directory with the project's configs, prompts and rubrics and a 6-item slice.
+    """A working directory with the project's configs and a 6-item slice.
 
     Working here keeps the config's relative cache directory (.cache/) out of the repository.
     """
-    for name in ("configs", "prompts", "rubrics"):
-        (tmp_path / name).symlink_to(ROOT / name)
+    (tmp_path / "configs").symlink_to(ROOT / "configs")
     lines = [line for line in DEMO_ITEMS.read_text(encoding="utf-8").splitlines() if _id(line) in SLICE]
     (tmp_path / "slice.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)

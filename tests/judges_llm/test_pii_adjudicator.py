@@ -14,8 +14,9 @@ from auditor.judges.llm.pii_adjudicator import LLMAdjudicator
 from auditor.judges.pii import PIIJudge
 from auditor.judges.registry import build_judges, needs_llm
 from auditor.llm import Gateway, LLMSettings
+from auditor.templates import PACKAGE_DIR
 from auditor.testing import FakeOpenAI
-from tests.judges_llm.judge_helpers import ROOT, demo_item, sent
+from tests.judges_llm.judge_helpers import demo_item, sent
 from tests.judges_llm.scripted_model import sections
 
 
@@ -23,8 +24,8 @@ def pii_config(settings: LLMSettings | None, **options: object) -> AuditConfig:
     judge = PIIJudgeConfig(
         name="pii",
         kind="pii",
-        rubric=str(ROOT / "rubrics" / "pii_leakage.yaml"),
-        prompt=str(ROOT / "prompts" / "pii_adjudicate.yaml"),
+        rubric=str(PACKAGE_DIR / "rubrics" / "pii_leakage.yaml"),
+        prompt=str(PACKAGE_DIR / "prompts" / "pii_adjudicate.yaml"),
         options=dict(options),
     )
     return AuditConfig(llm=settings, judges=[judge])

@@ -19,9 +19,9 @@ import pytest
 
 from auditor.judges.llm.pii_adjudicator import LLMAdjudicator
 from auditor.llm import LLMSettings
-from auditor.templates import PromptTemplate, Rubric, load_prompt, load_rubric
+from auditor.templates import PACKAGE_DIR, PromptTemplate, Rubric, load_prompt, load_rubric
 from auditor.types import PIISpan
-from tests.judges_llm.judge_helpers import ROOT, demo_item, make_judge
+from tests.judges_llm.judge_helpers import demo_item, make_judge
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 RERECORD = "re-record with UPDATE_SNAPSHOTS=1"
@@ -40,7 +40,7 @@ JUDGE_CASES = {
 
 
 def snapshot_of(item_id: str, rubric_file: str, prompt_file: str, messages: list[dict[str, str]]) -> Snapshot:
-    prompt, rubric = load_prompt(ROOT / prompt_file), load_rubric(ROOT / rubric_file)
+    prompt, rubric = load_prompt(PACKAGE_DIR / prompt_file), load_rubric(PACKAGE_DIR / rubric_file)
     return {
         "item": item_id,
         "prompt": _version(prompt_file, prompt),
@@ -111,7 +111,7 @@ def test_pii_adjudication_prompt_snapshot() -> None:
         source="new", severity="high", score=0.85, recognizer="SpacyRecognizer",
     )  # fmt: skip
     rubric_file, prompt_file = "rubrics/pii_leakage.yaml", "prompts/pii_adjudicate.yaml"
-    prompt, rubric = load_prompt(ROOT / prompt_file), load_rubric(ROOT / rubric_file)
+    prompt, rubric = load_prompt(PACKAGE_DIR / prompt_file), load_rubric(PACKAGE_DIR / rubric_file)
     adjudicator = LLMAdjudicator("pii", prompt=prompt, rubric=rubric, gateway=None)
     (messages,) = adjudicator.requests(item, [span])
     current = snapshot_of(item.id, rubric_file, prompt_file, messages)
@@ -120,7 +120,9 @@ def test_pii_adjudication_prompt_snapshot() -> None:
 
 def test_an_edit_without_a_version_bump_fails_with_bump_the_version(tmp_path: Path) -> None:
     edited = tmp_path / "accuracy.yaml"
-    edited.write_text((ROOT / "prompts" / "accuracy.yaml").read_text().replace("meticulous", "careful"))
+    edited.write_text(
+        (PACKAGE_DIR / "prompts" / "accuracy.yaml").read_text().replace("meticulous", "careful")
+    )
     current = render_judge_case("accuracy", str(edited))
     current["prompt"]["file"] = "prompts/accuracy.yaml"
     expected = re.escape("bump the version of prompts/accuracy.yaml (still accuracy@3)")

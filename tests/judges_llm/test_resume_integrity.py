@@ -12,6 +12,7 @@ from auditor.config import AuditConfig, LLMJudgeConfig
 from auditor.errors import UserError
 from auditor.llm import LLMSettings
 from auditor.run import RunOptions, run_audit
+from auditor.templates import PACKAGE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A prompt and a rubric of our own, to edit between the run and its resume."""
-    shutil.copy(ROOT / "prompts" / "accuracy.yaml", tmp_path / "prompt.yaml")
-    shutil.copy(ROOT / "rubrics" / "accuracy.yaml", tmp_path / "rubric.yaml")
+    shutil.copy(PACKAGE_DIR / "prompts" / "accuracy.yaml", tmp_path / "prompt.yaml")
+    shutil.copy(PACKAGE_DIR / "rubrics" / "accuracy.yaml", tmp_path / "rubric.yaml")
     lines = [
         json.dumps({"id": f"it-{i}", "prompt": "q", "response": f"{i} days.", "reference": f"{i} days."})
         for i in range(1, 4)

@@ -16,6 +16,7 @@ from auditor.errors import UserError
 from auditor.llm import LLMSettings
 from auditor.run import RunOptions, run_audit
 from auditor.rundir import read_records
+from auditor.templates import PACKAGE_DIR
 from auditor.testing import FakeOpenAI, Fault, Reply
 from auditor.testing.fake_openai import ChatRequest
 from tests.judges_llm.scripted_model import score_reply
@@ -62,8 +63,8 @@ def config(base_url: str, tmp_path: Path) -> AuditConfig:
     judge = LLMJudgeConfig(
         name="accuracy_llm",
         kind="llm.accuracy",
-        rubric=str(ROOT / "rubrics" / "accuracy.yaml"),
-        prompt=str(ROOT / "prompts" / "accuracy.yaml"),
+        rubric=str(PACKAGE_DIR / "rubrics" / "accuracy.yaml"),
+        prompt=str(PACKAGE_DIR / "prompts" / "accuracy.yaml"),
     )
     return AuditConfig(judges=[judge], llm=settings, concurrency=16)
 

@@ -10,6 +10,7 @@ import pytest
 from auditor.config import AuditConfig, LLMJudgeConfig
 from auditor.llm import LLMSettings
 from auditor.run import RunOptions, run_audit
+from auditor.templates import PACKAGE_DIR
 from auditor.testing import FakeOpenAI, Fault
 from auditor.testing.fake_openai import ChatRequest
 from tests.judges_llm.scripted_model import scripted_reply, sections
@@ -24,8 +25,8 @@ def judges() -> list[LLMJudgeConfig]:
         LLMJudgeConfig(
             name=f"{c}_llm",
             kind=f"llm.{c}",
-            rubric=str(ROOT / "rubrics" / f"{c}.yaml"),
-            prompt=str(ROOT / "prompts" / f"{c}.yaml"),
+            rubric=str(PACKAGE_DIR / "rubrics" / f"{c}.yaml"),
+            prompt=str(PACKAGE_DIR / "prompts" / f"{c}.yaml"),
         )
         for c in ("accuracy", "relevance")
     ]

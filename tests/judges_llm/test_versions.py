@@ -7,9 +7,10 @@ from pathlib import Path
 from auditor.config import AuditConfig
 from auditor.judges.registry import build_judges
 from auditor.llm import Gateway, LLMSettings
+from auditor.templates import PACKAGE_DIR
 from auditor.testing import FakeOpenAI
 from auditor.types import Verdict
-from tests.judges_llm.judge_helpers import ROOT, demo_item, judge_config
+from tests.judges_llm.judge_helpers import demo_item, judge_config
 
 
 async def judge_once(settings: LLMSettings, rubric: Path, prompt: Path) -> Verdict:
@@ -24,7 +25,7 @@ async def judge_once(settings: LLMSettings, rubric: Path, prompt: Path) -> Verdi
 async def test_editing_the_rubric_or_prompt_changes_the_version_and_asks_again(
     server: FakeOpenAI, settings: LLMSettings, tmp_path: Path
 ) -> None:
-    rubric, prompt = ROOT / "rubrics" / "accuracy.yaml", ROOT / "prompts" / "accuracy.yaml"
+    rubric, prompt = PACKAGE_DIR / "rubrics" / "accuracy.yaml", PACKAGE_DIR / "prompts" / "accuracy.yaml"
     first = await judge_once(settings, rubric, prompt)
     again = await judge_once(settings, rubric, prompt)
     assert len(server.chat_requests) == 1 and again.provenance.cached and not first.provenance.cached

@@ -15,8 +15,9 @@ from auditor.calibration import run_calibration
 from auditor.cli import main
 from auditor.labelqa.agreement import Options
 from auditor.labelqa.command import run_check_labels
+from auditor.labelqa.guidelines import DEFAULT_GUIDELINES
 
-GUIDELINES = Path(__file__).resolve().parents[2] / "rubrics" / "annotation_guidelines.yaml"
+GUIDELINES = DEFAULT_GUIDELINES
 # The true relevance of items i0..i19, and what four careful annotators and one contrarian say.
 TRUTH = [1, 2, 3, 4, 5, 3, 2, 4, 5, 1, 3, 4, 2, 5, 1, 4, 3, 2, 5, 4]
 SLIP = {"b": {3: 3}, "c": {7: 5, 12: 3}, "e": {16: 4}}  # item -> the careful annotator's slip

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from auditor.config import LLMJudgeConfig, PIIJudgeConfig
 from auditor.errors import UserError
 from auditor.judges.llm.rubric_judge import JUDGE_CLASSES, RubricJudge
-from auditor.templates import load_prompt, load_rubric
+from auditor.templates import load_prompt, load_rubric, locate
 
 if TYPE_CHECKING:
     from auditor.llm import Gateway
@@ -51,11 +51,16 @@ def build_pii_adjudicator(jc: PIIJudgeConfig, gateway: Gateway | None) -> Adjudi
 
 
 def _file(jc: LLMJudgeConfig | PIIJudgeConfig, what: str) -> Path:
-    """The judge's rubric or prompt file; a UserError names the judge when it is missing."""
+    """The judge's rubric or prompt file; a UserError names the judge when it is missing.
+
+    A loaded config's paths are already absolute (`config.load_config`); one built in code
+    is read from the current directory, else from the files shipped with auditor.
+    """
     value = jc.rubric if what == "rubric" else jc.prompt
     if not value:
         raise UserError(f"judge '{jc.name}' (kind {jc.kind}) needs a '{what}' file")
-    path = Path(value)
+    path = locate(value, Path.cwd())
     if not path.is_file():
-        raise UserError(f"judge '{jc.name}': {what} file {path} not found")
+        shipped = "" if Path(value).is_absolute() else f", nor shipped with auditor as {value}"
+        raise UserError(f"judge '{jc.name}': {what} file {path} not found{shipped}")
     return path

@@ -2,7 +2,7 @@
 
 `LLMAdjudicator` is the `Adjudicator` callback of `auditor.judges.pii.PIIJudge`: it shows
 the model the fenced question, context and response and the spans (one JSON line each),
-and asks for one decision per span with the labels of `rubrics/pii_leakage.yaml`. The
+and asks for one decision per span with the labels of `auditor/rubrics/pii_leakage.yaml`. The
 output schema only allows the span ids that were sent, and a reply that leaves a span
 undecided or decides one twice is invalid, so the gateway re-asks it once. A reply that
 is still unusable raises `ModelBehaviorError` (with the raw reply); the PII judge then
