@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from auditor.config import AuditConfig
 from auditor.errors import UserError
 from auditor.io import file_sha256
 from auditor.manifest import Manifest
-from auditor.rundir import ERRORS, MANIFEST, RECORDS, RunDir
+from auditor.rundir import BUNDLED_INPUT, ERRORS, MANIFEST, RECORDS, RunDir
 from auditor.templates import load_prompt, load_rubric
 
 SUMS, INDEX = "SHA256SUMS", "index.md"
@@ -150,12 +151,14 @@ def _input(manifest: Manifest, include_input: bool) -> Entry:
     path, sha256 = Path(manifest.input.path), manifest.input_sha256
     if not include_input:
         line = f"{sha256}  {path.name}\n".encode()
-        return Entry(f"input/{path.name}.sha256", line, "the input's sha256 only (bundled with --no-input)")
+        return Entry(
+            f"{BUNDLED_INPUT}/{path.name}.sha256", line, "the input's sha256 only (bundled with --no-input)"
+        )
     if not path.is_file():
         raise UserError(f"{path}: the run's input is gone (add --no-input to bundle only its hash)")
     if file_sha256(path) != sha256:
         raise UserError(f"{path}: changed since the run (its sha256 differs from the manifest's)")
-    return Entry(f"input/{path.name}", path.read_bytes(), "the items the run judged")
+    return Entry(f"{BUNDLED_INPUT}/{path.name}", path.read_bytes(), "the items the run judged")
 
 
 def _tree(directory: Path, prefix: str, about: str) -> list[Entry]:
@@ -225,28 +228,53 @@ def verify_bundle(path: Path) -> Verification:
         raise UserError(f"{path}: not a zip file") from None
     with zf:
         names = [info.filename for info in zf.infolist() if not info.is_dir()]
-        result = Verification()
-        if SUMS not in names:
-            result.missing.append(f"{SUMS} (nothing can be verified)")
-            return result
-        sums = zf.read(SUMS)
-        result.sums_sha256 = _sha256(sums)
-        expected = _parse_sums(sums, result)
-        for name, digest in sorted(expected.items()):
-            if name not in names:
-                result.missing.append(name)
-                continue
-            result.checked += 1
-            try:
-                actual = _sha256(zf.read(name))
-            except (zipfile.BadZipFile, zlib.error) as exc:  # a byte changed in the zip itself
-                result.changed.append(f"{name} (unreadable: {exc})")
-                continue
-            if actual != digest:
-                result.changed.append(name)
-        result.added += sorted({n for n in names if n not in expected and n != SUMS})
+        result = _compare(names, zf.read)
         result.added += sorted(f"{n} (a second entry of that name)" for n in set(names) if names.count(n) > 1)
     return result
+
+
+def verify_extracted(directory: Path) -> Verification:
+    """The same check on a bundle extracted to `directory` (files added since are not counted)."""
+    names = [p.relative_to(directory).as_posix() for p in directory.rglob("*") if p.is_file()]
+    result = _compare(names, lambda name: (directory / name).read_bytes())
+    result.added = []
+    return result
+
+
+def _compare(names: list[str], read: Callable[[str], bytes]) -> Verification:
+    result = Verification()
+    if SUMS not in names:
+        result.missing.append(f"{SUMS} (nothing can be verified)")
+        return result
+    sums = read(SUMS)
+    result.sums_sha256 = _sha256(sums)
+    expected = _parse_sums(sums, result)
+    present = set(names)
+    for name, digest in sorted(expected.items()):
+        if name not in present:
+            result.missing.append(name)
+            continue
+        result.checked += 1
+        try:
+            actual = _sha256(read(name))
+        except (zipfile.BadZipFile, zlib.error) as exc:  # a byte changed in the zip itself
+            result.changed.append(f"{name} (unreadable: {exc})")
+            continue
+        if actual != digest:
+            result.changed.append(name)
+    result.added += sorted(present - set(expected) - {SUMS})
+    return result
+
+
+def bundle_note(run_dir: Path) -> str | None:
+    """For a report written from an extracted bundle: which bundle, and whether it still matches."""
+    if not (run_dir / SUMS).is_file():
+        return None
+    result = verify_extracted(run_dir)
+    note = f"written from an evidence bundle: its {SUMS} has sha256 {result.sums_sha256}"
+    if result.ok:
+        return f"{note}; all {result.checked} files match it"
+    return f"{note}; files that do NOT match it: {'; '.join(result.lines())}"
 
 
 def _parse_sums(data: bytes, result: Verification) -> dict[str, str]:

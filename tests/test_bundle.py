@@ -172,3 +172,19 @@ def test_no_header_value_reaches_the_bundle(run_dir: Path, tmp_path: Path) -> No
     with zipfile.ZipFile(bundle) as zf:
         assert json.loads(zf.read("config.json"))["llm"]["extra_headers"] == {"api-key": "<not stored>"}
         assert not any(SECRET.encode() in zf.read(n) for n in zf.namelist())
+
+
+async def test_a_report_from_an_extracted_bundle_names_the_bundle(run_dir: Path, tmp_path: Path) -> None:
+    from auditor.report import build_report
+
+    bundle = tmp_path / "evidence.zip"
+    result = bundle_run(run_dir, bundle)
+    extracted = tmp_path / "extracted"
+    zipfile.ZipFile(bundle).extractall(extracted)
+    (tmp_path / "items.jsonl").unlink()  # the reviewer has only the bundle: its input is used
+    report = await build_report(extracted)
+    text = report.markdown.read_text(encoding="utf-8")
+    assert f"SHA256SUMS has sha256 {result.sums_sha256}; all 11 files match it" in text
+    (extracted / "records.jsonl").write_text((extracted / "records.jsonl").read_text() + "\n")
+    text = (await build_report(extracted)).markdown.read_text(encoding="utf-8")
+    assert "files that do NOT match it: changed: records.jsonl" in text
