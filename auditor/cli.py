@@ -432,6 +432,53 @@ def _import_parser(sub: Any) -> None:
     p.set_defaults(func=cmd_import_labels)
 
 
+def cmd_bundle(args: argparse.Namespace) -> int:
+    """Pack a run into a verifiable evidence zip."""
+    from auditor.bundle import bundle_run
+
+    calibration = Path(args.calibration) if args.calibration else None
+    result = bundle_run(
+        Path(args.run_dir), Path(args.out), calibration=calibration, include_input=not args.no_input
+    )
+    print(f"bundle written: {result.path} ({result.files} files)")
+    print(f"  sha256 {result.sha256}")
+    print(f"  SHA256SUMS sha256 {result.sums_sha256} (names the contents; `auditor verify` prints it)")
+    return EXIT_OK
+
+
+def _bundle_parser(sub: Any) -> None:
+    p = sub.add_parser("bundle", help="pack a run into an evidence zip with SHA256SUMS")
+    p.add_argument("run_dir", help="a run directory")
+    p.add_argument("--out", required=True, help="the zip to write")
+    p.add_argument(
+        "--calibration", help="a directory written by `auditor calibrate` (default: RUN/calibration)"
+    )
+    p.add_argument(
+        "--no-input", action="store_true", help="store only the input's sha256 (inputs with personal data)"
+    )
+    p.set_defaults(func=cmd_bundle)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check every file of an evidence zip against its SHA256SUMS: exit 1 on any difference."""
+    from auditor.bundle import verify_bundle
+
+    result = verify_bundle(Path(args.bundle))
+    for line in result.lines():
+        print(line)
+    if not result.ok:
+        print(f"{args.bundle}: does NOT match its SHA256SUMS")
+        return EXIT_FAILURES
+    print(f"ok: {result.checked} files match SHA256SUMS (sha256 {result.sums_sha256})")
+    return EXIT_OK
+
+
+def _verify_parser(sub: Any) -> None:
+    p = sub.add_parser("verify", help="check an evidence zip against its SHA256SUMS")
+    p.add_argument("bundle", help="a zip written by `auditor bundle`")
+    p.set_defaults(func=cmd_verify)
+
+
 def cmd_cache(args: argparse.Namespace) -> int:
     """Show or clear the LLM response cache."""
     from auditor.llm import cache_clear, cache_stats
@@ -514,6 +561,8 @@ PARSERS: list[Callable[[Any], None]] = [
     _probe_parser,
     _export_parser,
     _import_parser,
+    _bundle_parser,
+    _verify_parser,
     _cache_parser,
     _local_model_parser,
 ]

@@ -82,6 +82,7 @@ class Manifest(StrictModel):
     versions: dict[str, dict[str, str | None]] = Field(default_factory=dict)
     bad_lines: list[dict[str, Any]] = Field(default_factory=list)
     llm: LLMUsage | None = None
+    cassette: str | None = None  # the cassette directory the run recorded to or replayed from
 
     @property
     def input_sha256(self) -> str:

@@ -257,6 +257,7 @@ def _start_manifest(
             path=str(options.input), sha256=file_sha256(options.input), lines=count_lines(options.input)
         ),
         judges=[_judge_entry(j, config) for j in judges],
+        cassette=str(options.record or options.replay) if options.record or options.replay else None,
     )
     if not (options.resume and rundir.has_manifest):
         return now
@@ -275,6 +276,7 @@ def _start_manifest(
             "config_file": now.config_file,
             "config": config,
             "judges": now.judges,
+            "cassette": now.cassette or before.cassette,
             "resumes": [*before.resumes, resume],
         }
     )

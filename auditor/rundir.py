@@ -26,6 +26,7 @@ from auditor.types import AuditItem, AuditRecord
 RECORDS = "records.jsonl"
 ERRORS = "errors.jsonl"
 MANIFEST = "manifest.json"
+BUNDLED_INPUT = "input"  # where an evidence bundle (auditor.bundle) keeps the run's input
 
 
 # Characters that str.splitlines() (and some JSONL tools) take for a line end. Inside JSON they
@@ -157,6 +158,9 @@ def read_run_items(run_dir: Path, input_path: Path | None = None) -> dict[str, A
     if path is None:
         manifest = RunDir(run_dir).read_manifest()
         path, expected = Path(manifest.input.path), manifest.input_sha256
+        bundled = run_dir / BUNDLED_INPUT / path.name
+        if not path.is_file() and bundled.is_file():  # a run extracted from a bundle elsewhere
+            path = bundled
     if not path.is_file():
         raise UserError(f"{run_dir}: the run's input {path} is gone (pass the items file explicitly)")
     if expected is not None and file_sha256(path) != expected:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from auditor.bundle import bundle_note
 from auditor.pii.redact import Redactor
 from auditor.report.benchmark import read_comparison, read_go_no_go
 from auditor.report.calibration import Calibration, human_outcomes, read_calibration
@@ -72,7 +73,7 @@ async def build_report(
 ) -> ReportResult:
     """`write_report` for callers already inside an event loop."""
     run = load_run(run_dir)
-    notes: list[str] = []
+    notes: list[str] = [note] if (note := bundle_note(run_dir)) else []
     calibration = read_calibration(calibration_dir) if calibration_dir is not None else None
     failures = collect_failures(run.records)
     disputes, labelled = _disagreements(run, calibration, notes)
