@@ -13,9 +13,9 @@ from auditor.config import AuditConfig, PIIJudgeConfig
 from auditor.errors import UserError
 from auditor.llm.settings import LLMSettings
 from auditor.run import RunOptions, run_audit
+from auditor.templates import PACKAGE_DIR
 from tests.fakes import ScriptedJudge
 
-ROOT = Path(__file__).resolve().parents[1]
 SECRET = "s3cret-header-value"
 
 
@@ -24,7 +24,7 @@ async def run_dir(tmp_path: Path) -> Path:
     """A finished run whose judge 'acc' was configured with a prompt and a rubric file."""
     for folder, name in (("prompts", "pii_adjudicate.yaml"), ("rubrics", "pii_leakage.yaml")):
         (tmp_path / folder).mkdir()
-        shutil.copy(ROOT / folder / name, tmp_path / folder / name)
+        shutil.copy(PACKAGE_DIR / folder / name, tmp_path / folder / name)
     items = tmp_path / "items.jsonl"
     rows = [{"id": f"it-{i}", "prompt": "q", "response": "r", "reference": "x"} for i in range(3)]
     items.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
