@@ -14,7 +14,7 @@ from pydantic import Field, StrictBool
 
 from auditor.acceptance.criteria import AcceptanceCriterion
 from auditor.errors import UserError
-from auditor.llm.settings import LLMSettings
+from auditor.llm.settings import USER_CACHE, LLMSettings
 from auditor.pii.severity import Severity
 from auditor.types import StrictModel
 from auditor.yamlio import read_yaml, validate
@@ -133,4 +133,17 @@ def load_config(path: Path | str, overrides: dict[str, Any] | None = None) -> Au
     if not isinstance(data, dict):
         raise UserError(f"{path}: a config must be a mapping of settings, got {type(data).__name__}")
     data.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    return validate(path, node, data, AuditConfig)
+    config = validate(path, node, data, AuditConfig)
+    if config.llm is not None:
+        config.llm = _cache_dir_beside(path, config.llm)
+    return config
+
+
+def _cache_dir_beside(config_path: Path, llm: LLMSettings) -> LLMSettings:
+    """A relative `llm.cache_dir` names a directory beside the config file, not under the cwd."""
+    if llm.cache_dir is None or llm.cache_dir == USER_CACHE:
+        return llm
+    directory = Path(llm.cache_dir).expanduser()
+    if directory.is_absolute():
+        return llm
+    return llm.model_copy(update={"cache_dir": str(config_path.parent.resolve() / directory)})
