@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.config import AuditConfig, JudgeConfig
+from auditor.config import AuditConfig, LLMJudgeConfig
 from auditor.errors import UserError
 from auditor.llm import LLMSettings
 from auditor.run import RunOptions, run_audit
@@ -30,7 +30,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def config(project: Path, settings: LLMSettings) -> AuditConfig:
-    judge = JudgeConfig(
+    judge = LLMJudgeConfig(
         name="accuracy_llm",
         kind="llm.accuracy",
         rubric=str(project / "rubric.yaml"),

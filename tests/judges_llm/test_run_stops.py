@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.config import AuditConfig, JudgeConfig
+from auditor.config import AuditConfig, LLMJudgeConfig
 from auditor.errors import UserError
 from auditor.llm import LLMSettings
 from auditor.run import RunOptions, run_audit
@@ -59,7 +59,7 @@ def config(base_url: str, tmp_path: Path) -> AuditConfig:
         retry_initial_wait_s=0.01,
         timeout_s=5.0,
     )
-    judge = JudgeConfig(
+    judge = LLMJudgeConfig(
         name="accuracy_llm",
         kind="llm.accuracy",
         rubric=str(ROOT / "rubrics" / "accuracy.yaml"),
