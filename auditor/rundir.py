@@ -28,6 +28,16 @@ ERRORS = "errors.jsonl"
 MANIFEST = "manifest.json"
 
 
+# Characters that str.splitlines() (and some JSONL tools) take for a line end. Inside JSON they
+# can only stand in strings, where the \u escape means the same text.
+_LINE_BREAKING = str.maketrans({c: f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"})
+
+
+def jsonl_safe(line: str) -> str:
+    """One JSON document that stays one line for every reader that splits lines."""
+    return line.translate(_LINE_BREAKING)
+
+
 class RunDir:
     """Appends records and errors to one run directory."""
 
@@ -53,12 +63,12 @@ class RunDir:
     def write_record(self, record: AuditRecord) -> None:
         assert self._records is not None, "RunDir.open() first"
         # One write call per line, flushed at once: a kill leaves at most one torn line.
-        self._records.write(record.model_dump_json(exclude_none=True) + "\n")
+        self._records.write(jsonl_safe(record.model_dump_json(exclude_none=True)) + "\n")
         self._records.flush()
 
     def write_error(self, bad: BadLine) -> None:
         assert self._errors is not None, "RunDir.open() first"
-        line = json.dumps(bad.as_dict(), ensure_ascii=False)
+        line = jsonl_safe(json.dumps(bad.as_dict(), ensure_ascii=False))
         if line in self._errors_written:  # a resume reads the same bad lines again
             return
         self._errors_written.add(line)

@@ -113,3 +113,14 @@ async def test_a_run_on_garbage_writes_only_whole_records(tmp_path: Path, data: 
     errors = (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(errors) == len(result.stats.bad_lines)
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+
+
+async def test_line_separators_inside_a_bad_line_keep_each_error_on_one_line(tmp_path: Path) -> None:
+    # U+2028, U+2029 and U+0085 are line ends to str.splitlines() and to some JSONL tools.
+    key = "note\u2028one\u2029two\x85three"
+    path = tmp_path / "items.jsonl"
+    path.write_text(json.dumps({"id": "a", "prompt": "q", "response": "r", key: 1}) + "\n", encoding="utf-8")
+    out = tmp_path / "run"
+    await run_audit(AuditConfig(), RunOptions(path, out, progress=False), [ScriptedJudge("j", "relevance")])
+    (line,) = (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(line)["field"] == key

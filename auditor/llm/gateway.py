@@ -22,12 +22,14 @@ import openai
 from pydantic import BaseModel
 
 from auditor.errors import UserError
+from auditor.llm import local as local_backend
 from auditor.llm.cache import CacheMode, ResponseCache, cache_directory
 from auditor.llm.cassette import Recorder, Replayer
 from auditor.llm.client import Endpoint, make_client, post_chat, resolve_endpoint
 from auditor.llm.completion import Completion, Sample, TokenLogprob, TopLogprob
 from auditor.llm.errors import EndpointError, ItemRejected, TransientError
 from auditor.llm.limits import AdaptiveLimiter
+from auditor.llm.local import LocalServer
 from auditor.llm.request import (
     Body,
     Message,
@@ -92,6 +94,9 @@ class Gateway:
     ) -> None:
         if record_dir is not None and replay_dir is not None:
             raise UserError("cannot record and replay cassettes in the same run: choose one")
+        self._local: LocalServer | None = None
+        if settings.local is not None:
+            settings = local_backend.resolve(settings)
         self.settings = settings
         self._price = settings.prices.get(settings.model)
         if max_cost_usd is not None and self._price is None and replay_dir is None:
@@ -117,6 +122,9 @@ class Gateway:
         self._read_cache = cache_mode == "use"  # "refresh" writes new answers, reads none
         self._recorder: Recorder | None = None
         if self._replayer is None:
+            if settings.local is not None:
+                self._local = local_backend.LocalServer.start(settings.local, settings.model)
+                settings = self.settings = settings.model_copy(update={"base_url": self._local.base_url})
             self._endpoint = resolve_endpoint(settings, environ)
             self._client = make_client(self._endpoint, settings)
             directory = cache_directory(settings.cache_dir)
@@ -134,10 +142,13 @@ class Gateway:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool and the cache."""
+        """Close the connection pool and the cache, and stop a local model's server."""
         if self._client is not None:
             await self._client.close()
             self._client = None
+        if self._local is not None:
+            self._local.stop()
+            self._local = None
         if self._cache is not None:
             self._cache.close()
             self._cache = None
@@ -175,14 +186,17 @@ class Gateway:
         n: int = 1,
         logprobs: bool | None = None,
         purpose: str = "judge",
+        context: Mapping[str, Any] | None = None,
     ) -> Completion[T]:
         """Ask the model and parse its reply into `output_type`.
 
         `n` > 1 asks for that many samples in one request (topped up one by one when the
         endpoint ignores `n`). `logprobs` (default: settings.logprobs) returns each
         sample's tokens with their top alternatives. `purpose` groups usage for the run
-        summary. A reply that fails validation is re-asked once; if it fails again, or the
-        endpoint refuses the request (400), the Completion is unscored with the reason.
+        summary. `context` goes to the output model's validators (the response that evidence
+        quotes must come from). A reply that fails validation is re-asked once; if it fails
+        again, or the endpoint refuses the request (400), the Completion is unscored with the
+        reason, except that a re-asked reply failing only the context's checks is kept.
         Raises EndpointError (bad key, model or URL; endpoint down past the retry bound),
         BudgetExceeded, or UserError (replay miss).
         """
@@ -200,7 +214,7 @@ class Gateway:
         tally = _Tally()
         reason: str | None = None
         try:
-            samples = await self._samples(body, output_type, n, purpose, tally)
+            samples = await self._samples(body, output_type, n, purpose, tally, context)
         except ItemRejected as exc:
             usage.rejected += 1
             samples = []
@@ -215,28 +229,44 @@ class Gateway:
         )
 
     async def _samples(
-        self, body: Body, output_type: type[T], n: int, purpose: str, tally: _Tally
+        self,
+        body: Body,
+        output_type: type[T],
+        n: int,
+        purpose: str,
+        tally: _Tally,
+        context: Mapping[str, Any] | None,
     ) -> list[Sample[T]]:
         first = await self._exchange(body, purpose, tally)
-        read = [self._read_choice(c, output_type) for c in first.choices[:n]]
+        read = [self._read_choice(c, output_type, context) for c in first.choices[:n]]
         for i in range(len(read), n):  # the endpoint ignored `n` (llama.cpp, some proxies)
             try:
                 extra = await self._exchange(follow_up(body, [], seed_offset=i), purpose, tally)
             except ItemRejected as exc:
                 read.append((Sample(None, "", unscored_reason=str(exc)), False))
                 continue
-            read.append(self._read_choice(extra.choices[0], output_type))
+            read.append(self._read_choice(extra.choices[0], output_type, context))
         samples = []
         for sample, reaskable in read:
             if reaskable:
-                sample = await self._reask(body, sample, output_type, purpose, tally)
+                sample = await self._reask(body, sample, output_type, purpose, tally, context)
             samples.append(sample)
         return samples
 
     async def _reask(
-        self, body: Body, sample: Sample[T], output_type: type[T], purpose: str, tally: _Tally
+        self,
+        body: Body,
+        sample: Sample[T],
+        output_type: type[T],
+        purpose: str,
+        tally: _Tally,
+        context: Mapping[str, Any] | None,
     ) -> Sample[T]:
-        """One more try with the invalid reply and its error in the conversation."""
+        """One more try with the invalid reply and its error in the conversation.
+
+        The context's checks (quotes found in the response) ask for a better reply but do
+        not cost the verdict: a second reply valid without them is kept.
+        """
         error = sample.unscored_reason or "invalid output"
         tally.reasks += 1
         self._usage[purpose].reasks += 1
@@ -244,12 +274,17 @@ class Gateway:
             answer = await self._exchange(follow_up(body, reask_turns(sample.raw, error)), purpose, tally)
         except ItemRejected as exc:
             return replace(sample, unscored_reason=f"invalid output ({error}), and the re-ask was {exc}")
-        again, invalid = self._read_choice(answer.choices[0], output_type)
+        again, invalid = self._read_choice(answer.choices[0], output_type, context)
+        if invalid and context:
+            lenient, invalid = self._read_choice(answer.choices[0], output_type)
+            again = again if invalid else lenient
         if invalid:
             again = replace(again, unscored_reason=f"{REASK_FAILED}: {again.unscored_reason}")
         return replace(again, reasked=True, reask_reason=error)
 
-    def _read_choice(self, choice: WireChoice, output_type: type[T]) -> tuple[Sample[T], bool]:
+    def _read_choice(
+        self, choice: WireChoice, output_type: type[T], context: Mapping[str, Any] | None = None
+    ) -> tuple[Sample[T], bool]:
         """The sample in one choice, and whether it failed validation (worth a re-ask).
 
         A refusal is not re-asked: asking again for the same thing gets the same refusal.
@@ -260,7 +295,7 @@ class Gateway:
             reason = f"refused: {choice.message.refusal}"
             return Sample(None, raw, logprobs, reason, finish_reason=choice.finish_reason), False
         try:
-            parsed = parse_output(raw, output_type)
+            parsed = parse_output(raw, output_type, context)
         except OutputInvalid as exc:
             reason = str(exc)
             if choice.finish_reason == "length":
@@ -292,7 +327,8 @@ class Gateway:
 
     async def _cached_or_fetched(self, body: Body, purpose: str) -> tuple[dict[str, Any], Source]:
         assert self._endpoint is not None
-        key = cache_key(self._endpoint.base_url, self.settings.cache_namespace, body)
+        endpoint = local_backend.CACHE_ENDPOINT if self._local else self._endpoint.base_url
+        key = cache_key(endpoint, self.settings.cache_namespace, body)
         if self._cache is not None and self._read_cache:
             cached = await self._cache.get(key)
             if cached is not None:

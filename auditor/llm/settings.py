@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_serializer
+from pydantic import Field, field_serializer, model_validator
 
 from auditor.types import StrictModel
 
@@ -23,14 +23,25 @@ class Price(StrictModel):
     output_per_mtok: float = Field(ge=0.0)
 
 
+class LocalSettings(StrictModel):
+    """A GGUF model served by llama.cpp inside this process (`pip install 'auditor[local]'`)."""
+
+    model_path: str = Field(min_length=1)
+    threads: int = Field(default=2, ge=1)  # CPU threads for generation and prompt processing
+    context: int = Field(default=4096, ge=256)  # tokens per slot
+    parallel: int = Field(default=1, ge=1)  # requests served at once (slots)
+
+
 class LLMSettings(StrictModel):
     """One OpenAI-compatible endpoint and how to talk to it.
 
     The key is never stored here: only the name of the environment variable holding it.
     `api_key_env: null` declares an endpoint that needs no key (a local vLLM or Ollama).
+    `local:` serves a GGUF file with llama.cpp in this process instead (docs/llm.md); the
+    model is then named by the file and its sha256, and `model` may be left out.
     """
 
-    model: str = Field(min_length=1)
+    model: str = ""
     base_url: str | None = None  # default: $OPENAI_BASE_URL, then OpenAI's
     api_key_env: str | None = "OPENAI_API_KEY"
     # Sent with every request, never stored: they may hold credentials (Azure's `api-key`).
@@ -56,6 +67,15 @@ class LLMSettings(StrictModel):
     # e.g. an extra header that routes a proxy to another deployment.
     cache_namespace: str = ""
     prices: dict[str, Price] = Field(default_factory=dict)
+    local: LocalSettings | None = None
+
+    @model_validator(mode="after")
+    def _model_or_local(self) -> LLMSettings:
+        if not self.model and self.local is None:
+            raise ValueError("'model' is required (or 'local' with a model_path)")
+        if self.local is not None and self.base_url is not None:
+            raise ValueError("'base_url' and 'local' exclude each other: local serves on 127.0.0.1 itself")
+        return self
 
     @field_serializer("extra_headers")
     def _header_names_only(self, headers: dict[str, str]) -> dict[str, str]:

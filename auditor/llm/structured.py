@@ -14,6 +14,7 @@ import copy
 import functools
 import json
 import re
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -117,13 +118,14 @@ def extract_json(text: str) -> str:
     raise OutputInvalid("the reply holds no JSON object")
 
 
-def parse_output(text: str | None, output_type: type[T]) -> T:
-    """Validate a reply against the output model; OutputInvalid says what is wrong."""
+def parse_output(text: str | None, output_type: type[T], context: Mapping[str, Any] | None = None) -> T:
+    """Validate a reply against the output model (with `context` for its validators, e.g. the
+    text its quotes must come from); OutputInvalid says what is wrong."""
     if not text or not text.strip():
         raise OutputInvalid("the reply was empty")
     candidate = extract_json(text)
     try:
-        return output_type.model_validate_json(candidate)
+        return output_type.model_validate_json(candidate, context=dict(context) if context else None)
     except ValidationError as exc:
         raise OutputInvalid(describe_validation_error(exc)) from None
 

@@ -29,7 +29,7 @@ async def test_editing_the_rubric_or_prompt_changes_the_version_and_asks_again(
     again = await judge_once(settings, rubric, prompt)
     assert len(server.chat_requests) == 1 and again.provenance.cached and not first.provenance.cached
     assert again.provenance.prompt_version == first.provenance.prompt_version
-    assert str(first.provenance.prompt_version).startswith("accuracy@2+")
+    assert str(first.provenance.prompt_version).startswith("accuracy@3+")
     assert str(first.provenance.rubric_version).startswith("accuracy@1+")
 
     edited_rubric = tmp_path / "accuracy_rubric.yaml"

@@ -9,29 +9,12 @@ offsets and with the note "not found in response".
 
 from __future__ import annotations
 
-import re
-
 from auditor.judges.llm.outputs import Claim
+from auditor.judges.llm.quotes import NOT_FOUND, locate
 from auditor.types import Evidence
 
-NOT_FOUND = "not found in response"
-_WRAPPING = " \t\r\n\"'“”‘’«»「」『』"
-_ELLIPSIS = re.compile(r"^(?:\.\.\.|…)\s*|\s*(?:\.\.\.|…)$")
 # Claims are listed with the worst first, so a reader (and the report) meets the problem first.
 _CLAIM_ORDER = {"contradicted": 0, "unverifiable": 1, "supported": 2}
-
-
-def locate(response: str, quote: str) -> tuple[int, int] | None:
-    """The span of `response` that `quote` copies, or None."""
-    at = response.find(quote) if quote else -1
-    if at >= 0:
-        return at, at + len(quote)
-    core = _ELLIPSIS.sub("", quote.strip(_WRAPPING)).strip(_WRAPPING)
-    if not core:
-        return None
-    pattern = r"\s+".join(re.escape(word) for word in core.split())
-    match = re.search(pattern, response, re.IGNORECASE)
-    return (match.start(), match.end()) if match else None
 
 
 def quote_evidence(response: str, quote: str, kind: str, note: str | None = None) -> Evidence:

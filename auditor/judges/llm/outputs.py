@@ -17,9 +17,10 @@ import functools
 import re
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, create_model, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, create_model, model_validator
 
 from auditor.errors import UserError
+from auditor.judges.llm.quotes import locate
 from auditor.templates import Rubric
 
 ClaimVerdict = Literal["supported", "contradicted", "unverifiable"]
@@ -35,10 +36,30 @@ class Claim(BaseModel):
 
 
 class JudgeOutput(BaseModel):
-    """Base of every judge output: reasoning comes first; subclasses add the rest."""
+    """Base of every judge output: reasoning comes first; subclasses add the rest.
+
+    Validated with the context `{"response": text}` (as the judges ask), every evidence
+    quote must be found in that text, so the gateway re-asks once naming the quote that
+    is not; without the context quotes are not checked.
+    """
 
     model_config = ConfigDict(extra="forbid")
     reasoning: str
+
+    @model_validator(mode="after")
+    def _quotes_are_in_the_response(self, info: ValidationInfo) -> JudgeOutput:
+        response = (info.context or {}).get("response")
+        quotes: list[str] = getattr(self, "evidence", [])
+        if response is None or not quotes:
+            return self
+        missing = [q for q in quotes if q.strip() and locate(str(response), q) is None]
+        if missing:
+            listed = "; ".join(repr(q) for q in missing)
+            raise ValueError(
+                f"evidence quote(s) not found in the response: {listed}. Copy each quote verbatim, "
+                "character for character, from the text inside <response>, or drop it"
+            )
+        return self
 
 
 class ClaimsOutput(JudgeOutput):

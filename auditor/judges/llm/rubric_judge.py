@@ -79,7 +79,11 @@ class RubricJudge(ABC):
             raise RuntimeError(f"judge '{self.name}' was built without an LLM gateway (dry run only)")
         (messages,) = self.requests(item)
         completion = await self.gateway.complete(
-            messages, self.output_type, n=self.samples, purpose=self.purpose
+            messages,
+            self.output_type,
+            n=self.samples,
+            purpose=self.purpose,
+            context={"response": item.response},
         )
         return build_verdict(self.name, self.rubric, item.response, completion, self.versions)
 
