@@ -19,7 +19,7 @@ from auditor.config import load_config
 from auditor.errors import UserError
 
 if TYPE_CHECKING:
-    from auditor.llm import LLMSettings
+    from auditor.llm import CacheMode, LLMSettings
     from auditor.manifest import LLMUsage
     from auditor.report import ReportResult
 
@@ -58,6 +58,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         config_path=Path(args.config),
         record=Path(args.record) if args.record else None,
         replay=Path(args.replay) if args.replay else None,
+        cache=_cache_mode(args),
     )
     result = asyncio.run(run_audit(config, options))
     print(
@@ -116,6 +117,14 @@ def _print_written(out: Path) -> None:
     print(f"    auditor export {out} --out review/                         # the review queue for annotators")
 
 
+def _cache_mode(args: argparse.Namespace) -> CacheMode:
+    if args.no_cache and args.refresh_cache:
+        raise UserError("--no-cache and --refresh-cache contradict each other: choose one")
+    if args.no_cache:
+        return "off"
+    return "refresh" if args.refresh_cache else "use"
+
+
 def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("run", help="judge items and write a run directory")
     p.add_argument("config", help="a YAML config, e.g. configs/demo.yaml")
@@ -135,6 +144,8 @@ def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--max-cost", type=float, help="stop starting LLM calls before this many USD are spent")
     p.add_argument("--record", help="write every LLM exchange to this cassette directory")
     p.add_argument("--replay", help="answer LLM calls only from this cassette directory (no network)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the LLM response cache")
+    p.add_argument("--refresh-cache", action="store_true", help="ignore cached answers; store the new ones")
     p.set_defaults(func=cmd_run)
 
 
@@ -484,6 +495,9 @@ def cmd_cache(args: argparse.Namespace) -> int:
     from auditor.llm import cache_clear, cache_stats
 
     directory = Path(args.dir) if args.dir else _cache_dir(args.config)
+    if directory is None:
+        print(f"{args.config}: the LLM cache is turned off (llm.cache_dir: null)")
+        return EXIT_OK
     if args.action == "clear":
         print(f"removed {cache_clear(directory)} cached responses from {directory}")
         return EXIT_OK
@@ -495,22 +509,22 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cache_dir(config_path: str | None) -> Path:
-    from auditor.llm import LLMSettings
+def _cache_dir(config_path: str | None) -> Path | None:
+    from auditor.llm import LLMSettings, cache_directory
 
-    default = LLMSettings.model_fields["cache_dir"].default
+    cache_dir = LLMSettings.model_fields["cache_dir"].default
     if config_path:
         config = load_config(config_path)
-        if config.llm is not None and config.llm.cache_dir:
-            return Path(config.llm.cache_dir)
-    return Path(default)
+        if config.llm is not None:
+            cache_dir = config.llm.cache_dir
+    return cache_directory(cache_dir)
 
 
 def _cache_parser(sub: Any) -> None:
     p = sub.add_parser("cache", help="show or clear the LLM response cache")
     p.add_argument("action", choices=["stats", "clear"])
     p.add_argument("--config", help="a config whose llm.cache_dir to use")
-    p.add_argument("--dir", help="the cache directory (default: .cache/auditor/llm)")
+    p.add_argument("--dir", help="the cache directory (default: the user cache, or $AUDITOR_CACHE_DIR/llm)")
     p.set_defaults(func=cmd_cache)
 
 

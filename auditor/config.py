@@ -18,7 +18,7 @@ from pydantic import Field, StrictBool
 
 from auditor.acceptance.criteria import AcceptanceCriterion
 from auditor.errors import UserError
-from auditor.llm.settings import LLMSettings
+from auditor.llm.settings import USER_CACHE, LLMSettings
 from auditor.pii.severity import Severity
 from auditor.templates import locate
 from auditor.types import StrictModel
@@ -139,7 +139,10 @@ def load_config(path: Path | str, overrides: dict[str, Any] | None = None) -> Au
         raise UserError(f"{path}: a config must be a mapping of settings, got {type(data).__name__}")
     _resolve_reads(data, path.parent)
     data.update({k: v for k, v in (overrides or {}).items() if v is not None})
-    return validate(path, node, data, AuditConfig)
+    config = validate(path, node, data, AuditConfig)
+    if config.llm is not None:
+        config.llm = _cache_dir_beside(path, config.llm)
+    return config
 
 
 def _resolve_reads(data: dict[str, Any], base: Path) -> None:
@@ -154,3 +157,13 @@ def _resolve_reads(data: dict[str, Any], base: Path) -> None:
         for key in ("rubric", "prompt"):
             if isinstance(judge, dict) and isinstance(judge.get(key), str):
                 judge[key] = str(locate(judge[key], base))
+
+
+def _cache_dir_beside(config_path: Path, llm: LLMSettings) -> LLMSettings:
+    """A relative `llm.cache_dir` names a directory beside the config file, not under the cwd."""
+    if llm.cache_dir is None or llm.cache_dir == USER_CACHE:
+        return llm
+    directory = Path(llm.cache_dir).expanduser()
+    if directory.is_absolute():
+        return llm
+    return llm.model_copy(update={"cache_dir": str(config_path.parent.resolve() / directory)})

@@ -38,7 +38,7 @@ from auditor.templates import load_prompt, load_rubric
 from auditor.types import AuditItem, AuditRecord
 
 if TYPE_CHECKING:
-    from auditor.llm import Gateway
+    from auditor.llm import CacheMode, Gateway
 
 
 @dataclass
@@ -52,6 +52,7 @@ class RunOptions:
     config_path: Path | None = None
     record: Path | None = None  # write every LLM exchange to this cassette directory
     replay: Path | None = None  # answer LLM calls only from this cassette directory
+    cache: CacheMode = "use"  # "off": --no-cache, "refresh": --refresh-cache
 
 
 @dataclass
@@ -75,7 +76,7 @@ async def run_audit(
     if not options.input.is_file():
         raise UserError(f"{options.input}: input file not found")
     rundir = _prepare_rundir(options)
-    async with gateway_for(config, options.record, options.replay) as gateway:
+    async with gateway_for(config, options.record, options.replay, options.cache) as gateway:
         judges = list(judges) if judges is not None else build_judges(config, gateway)
         batch = _Batch(config, options, rundir, judges)
         result = await batch.run()
@@ -89,7 +90,7 @@ async def run_audit(
 
 @contextlib.asynccontextmanager
 async def gateway_for(
-    config: AuditConfig, record: Path | None = None, replay: Path | None = None
+    config: AuditConfig, record: Path | None = None, replay: Path | None = None, cache: CacheMode = "use"
 ) -> AsyncIterator[Gateway | None]:
     """One gateway (one client, cache and budget) for the whole run, when a judge needs it."""
     if not needs_llm(config):
@@ -100,7 +101,9 @@ async def gateway_for(
     from auditor.llm import Gateway
 
     settings = config.llm.model_copy(update={"max_in_flight": config.concurrency})
-    gateway = Gateway(settings, record_dir=record, replay_dir=replay, max_cost_usd=config.max_cost_usd)
+    gateway = Gateway(
+        settings, record_dir=record, replay_dir=replay, max_cost_usd=config.max_cost_usd, cache_mode=cache
+    )
     try:
         yield gateway
     finally:

@@ -8,7 +8,7 @@ Who owns what (see docs/llm.md):
     client.py     one AsyncOpenAI client per endpoint; one HTTP attempt, errors classified
     retry.py      tenacity policy, Retry-After
     limits.py     requests in flight, requests/tokens per minute, AIMD on 429
-    cache.py      diskcache of response bodies; cache_stats / cache_clear for the CLI
+    cache.py      diskcache of response bodies; where it lives; cache_stats / cache_clear for the CLI
     cassette.py   record / replay of exchanges
     tokens.py     tiktoken counts, cost, the pre-flight estimate
     usage.py      totals per purpose, the budget
@@ -23,7 +23,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from auditor.llm.cache import CacheMode as CacheMode
     from auditor.llm.cache import cache_clear as cache_clear
+    from auditor.llm.cache import cache_directory as cache_directory
     from auditor.llm.cache import cache_stats as cache_stats
     from auditor.llm.completion import Completion as Completion
     from auditor.llm.completion import Sample as Sample
@@ -39,7 +41,9 @@ if TYPE_CHECKING:
     from auditor.llm.usage import PurposeUsage as PurposeUsage
 
 _HOMES = {
+    "CacheMode": "cache",
     "cache_clear": "cache",
+    "cache_directory": "cache",
     "cache_stats": "cache",
     "Completion": "completion",
     "Sample": "completion",
@@ -57,6 +61,7 @@ _HOMES = {
 
 __all__ = [
     "BudgetExceeded",
+    "CacheMode",
     "Completion",
     "EndpointError",
     "Estimate",
@@ -68,6 +73,7 @@ __all__ = [
     "TokenLogprob",
     "TopLogprob",
     "cache_clear",
+    "cache_directory",
     "cache_stats",
     "estimate",
 ]

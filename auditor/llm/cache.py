@@ -10,11 +10,25 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import diskcache
 
 from auditor.errors import UserError
+from auditor.llm.settings import USER_CACHE
+from auditor.userdirs import cache_root
+
+# "use": read and write; "refresh": ignore what is cached, write the new answers; "off": neither.
+CacheMode = Literal["use", "refresh", "off"]
+
+
+def cache_directory(cache_dir: str | None) -> Path | None:
+    """Where `llm.cache_dir` puts the cache: the user cache by default, None when turned off."""
+    if cache_dir is None:
+        return None
+    if cache_dir == USER_CACHE:
+        return cache_root() / "llm"
+    return Path(cache_dir).expanduser()
 
 
 def open_cache_dir(path: Path) -> Path:

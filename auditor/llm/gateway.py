@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from auditor.errors import UserError
 from auditor.llm import local as local_backend
-from auditor.llm.cache import ResponseCache
+from auditor.llm.cache import CacheMode, ResponseCache, cache_directory
 from auditor.llm.cassette import Recorder, Replayer
 from auditor.llm.client import Endpoint, make_client, post_chat, resolve_endpoint
 from auditor.llm.completion import Completion, Sample, TokenLogprob, TopLogprob
@@ -78,7 +78,8 @@ class Gateway:
     `environ` (default os.environ) is where the key and $OPENAI_BASE_URL are looked up.
     `record_dir` writes every exchange to a cassette; `replay_dir` answers only from one
     (no network, no key needed, no cache). `max_cost_usd` stops new calls with
-    BudgetExceeded before the estimate of the next one would pass it.
+    BudgetExceeded before the estimate of the next one would pass it. `cache_mode` "off"
+    neither reads nor writes the cache; "refresh" skips what is cached and stores the new answers.
     """
 
     def __init__(
@@ -89,6 +90,7 @@ class Gateway:
         replay_dir: Path | str | None = None,
         max_cost_usd: float | None = None,
         environ: Mapping[str, str] | None = None,
+        cache_mode: CacheMode = "use",
     ) -> None:
         if record_dir is not None and replay_dir is not None:
             raise UserError("cannot record and replay cassettes in the same run: choose one")
@@ -117,6 +119,7 @@ class Gateway:
         self._endpoint: Endpoint | None = None
         self._client: openai.AsyncOpenAI | None = None
         self._cache: ResponseCache | None = None
+        self._read_cache = cache_mode == "use"  # "refresh" writes new answers, reads none
         self._recorder: Recorder | None = None
         if self._replayer is None:
             if settings.local is not None:
@@ -124,8 +127,9 @@ class Gateway:
                 settings = self.settings = settings.model_copy(update={"base_url": self._local.base_url})
             self._endpoint = resolve_endpoint(settings, environ)
             self._client = make_client(self._endpoint, settings)
-            if settings.cache_dir:
-                self._cache = ResponseCache(settings.cache_dir)
+            directory = cache_directory(settings.cache_dir)
+            if directory is not None and cache_mode != "off":
+                self._cache = ResponseCache(directory)
             if record_dir is not None:
                 self._recorder = Recorder(record_dir, self._endpoint.display_url)
 
@@ -325,7 +329,7 @@ class Gateway:
         assert self._endpoint is not None
         endpoint = local_backend.CACHE_ENDPOINT if self._local else self._endpoint.base_url
         key = cache_key(endpoint, self.settings.cache_namespace, body)
-        if self._cache is not None:
+        if self._cache is not None and self._read_cache:
             cached = await self._cache.get(key)
             if cached is not None:
                 self._usage[purpose].cache_hits += 1

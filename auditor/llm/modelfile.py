@@ -13,18 +13,11 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
-import platformdirs
-
 from auditor.errors import UserError
+from auditor.userdirs import cache_root
 
 GGUF_MAGIC = b"GGUF"
 CHUNK = 1 << 20
-
-
-def cache_root() -> Path:
-    """auditor's user cache directory (fetched models, the digest cache)."""
-    override = os.environ.get("AUDITOR_CACHE_DIR")
-    return Path(override) if override else Path(platformdirs.user_cache_dir("auditor"))
 
 
 def models_dir() -> Path:

@@ -10,6 +10,8 @@ from auditor.types import StrictModel
 
 # What a dump shows in place of a header value.
 HIDDEN = "<not stored>"
+# The default `cache_dir`: the `llm` folder of auditor's user cache (see `auditor.userdirs`).
+USER_CACHE = "<user cache>"
 
 StructuredOutput = Literal["json_schema", "json_object", "text"]
 
@@ -59,7 +61,8 @@ class LLMSettings(StrictModel):
     structured_output: StructuredOutput = "json_schema"
     logprobs: bool = False
     top_logprobs: int = Field(default=5, ge=0, le=20)
-    cache_dir: str | None = ".cache/auditor/llm"
+    # USER_CACHE (the default), a directory, or None: no cache at all.
+    cache_dir: str | None = USER_CACHE
     # Part of the cache key: change it to keep answers apart that the key cannot see,
     # e.g. an extra header that routes a proxy to another deployment.
     cache_namespace: str = ""

@@ -31,6 +31,16 @@ def demo_items() -> dict[str, AuditItem]:
     return {item.id: item for item in (AuditItem.model_validate_json(line) for line in lines)}
 
 
+def demo_project(directory: Path, item_ids: tuple[str, ...]) -> Path:
+    """A working directory with the project's configs and a slice of the demo."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "configs").symlink_to(ROOT / "configs")
+    lines = DEMO_ITEMS.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if json.loads(line)["id"] in item_ids]
+    (directory / "slice.jsonl").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return directory
+
+
 def demo_item(item_id: str) -> AuditItem:
     return demo_items()[item_id]
 

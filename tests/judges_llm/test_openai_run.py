@@ -18,7 +18,7 @@ import pytest
 
 from auditor.cli import main
 from auditor.testing import FakeOpenAI
-from tests.judges_llm.judge_helpers import DEMO_ITEMS, ROOT
+from tests.judges_llm.judge_helpers import ROOT, demo_project
 from tests.judges_llm.scripted_model import scripted_reply
 
 SLICE = ("ss-002", "ss-007", "ss-010", "ss-014", "ss-038", "ss-063")
@@ -31,20 +31,11 @@ VOLATILE = {"latency_ms", "cached", "replayed", "cost_usd"}
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working directory with the project's configs and a 6-item slice.
-
-    Working here keeps the config's relative cache directory (.cache/) out of the repository.
-    """
-    (tmp_path / "configs").symlink_to(ROOT / "configs")
-    lines = [line for line in DEMO_ITEMS.read_text(encoding="utf-8").splitlines() if _id(line) in SLICE]
-    (tmp_path / "slice.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    """A working directory with the project's configs and a 6-item slice."""
+    demo_project(tmp_path, SLICE)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
     return tmp_path
-
-
-def _id(line: str) -> str:
-    return str(json.loads(line)["id"])
 
 
 def audit(out: str, *extra: str) -> int:
