@@ -19,12 +19,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DEPS = Path(sysconfig.get_paths()["purelib"]).resolve()
 FORBIDDEN = (f"{ROOT}/", f"{DEPS.parents[3]}/auditor/")  # this checkout, and the editable one
+# The dependencies' venv may itself sit inside the checkout (`.venv`): reading it is allowed.
+DEPS_VENV = f"{DEPS.parents[2]}/"
 
 CHILD = """
 import sys
 forbidden = tuple(sys.argv.pop(1).split("|"))
+allowed = sys.argv.pop(1)
 def hook(event, args):
-    if event == "open" and isinstance(args[0], str) and args[0].startswith(forbidden):
+    path = args[0] if event == "open" else None
+    if isinstance(path, str) and path.startswith(forbidden) and not path.startswith(allowed):
         print("READ FROM CHECKOUT:", args[0], file=sys.stderr)
 sys.addaudithook(hook)
 import auditor
@@ -72,7 +76,7 @@ def test_the_installed_wheel_runs_the_demo_from_elsewhere(tmp_path: Path) -> Non
     elsewhere.mkdir()
     out = tmp_path / "out"
     args = ("run", project / "configs" / "demo.yaml", "--out", out, "--no-progress")
-    result = _run(python, "-c", CHILD, "|".join(FORBIDDEN), *args, cwd=elsewhere)
+    result = _run(python, "-c", CHILD, "|".join(FORBIDDEN), DEPS_VENV, *args, cwd=elsewhere)
 
     assert result.returncode == 0, result.stderr
     assert "READ FROM CHECKOUT" not in result.stderr, result.stderr
@@ -100,6 +104,7 @@ def test_the_installed_wheel_ships_the_prompts_and_rubrics(tmp_path: Path) -> No
         "-c",
         CHILD.replace("from auditor.cli import main\nsys.exit(main(sys.argv[1:]))", code),
         "|".join(FORBIDDEN),
+        DEPS_VENV,
         config,
         cwd=tmp_path,
     )
