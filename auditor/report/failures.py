@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from auditor.report.severity import Rating, rate_disagreement, rate_verdict
-from auditor.types import AuditRecord, Verdict
+from auditor.types import LEAK, AuditRecord, Verdict
 
 # failed: passed False or a leak label; unscored: no verdict; missed / false_alarm: the
 # judge passes what the human reference fails, or fails what it passes.
@@ -83,5 +83,5 @@ def _judge_failed(verdict: Verdict) -> bool | None:
     if verdict.passed is not None:
         return not verdict.passed
     if verdict.label is not None:
-        return verdict.label == "leak"
+        return verdict.label == LEAK
     return None

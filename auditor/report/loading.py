@@ -7,7 +7,7 @@ from pathlib import Path
 
 from auditor.errors import UserError
 from auditor.manifest import Manifest
-from auditor.rundir import RunDir, read_records, read_run_items
+from auditor.rundir import RunDir, latest_per_item, read_records, read_run_items
 from auditor.types import AuditItem, AuditRecord
 
 
@@ -34,16 +34,7 @@ def load_run(run_dir: Path) -> RunData:
     if not run_dir.is_dir():
         raise UserError(f"{run_dir}: not a run directory (it does not exist)")
     manifest = RunDir(run_dir).read_manifest()
-    records = _latest_per_item(read_records(run_dir))
+    records = latest_per_item(read_records(run_dir))
     if not records:
         raise UserError(f"{run_dir}: the run has no records yet; nothing to report")
     return RunData(path=run_dir, manifest=manifest, records=records, items=read_run_items(run_dir))
-
-
-def _latest_per_item(records: list[AuditRecord]) -> list[AuditRecord]:
-    # A record appears once per item in a healthy run; if a resumed run judged an item
-    # twice, the later record is the one that counts, kept at its first position.
-    latest: dict[str, AuditRecord] = {}
-    for record in records:
-        latest[record.item_id] = record
-    return list(latest.values())
