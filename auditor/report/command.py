@@ -20,9 +20,8 @@ from auditor.report.benchmark import read_comparison, read_go_no_go
 from auditor.report.calibration import Calibration, human_outcomes, read_calibration
 from auditor.report.causes import load_causes
 from auditor.report.drafting import draft_findings
-from auditor.report.failures import Failure, collect_disagreements, collect_failures
+from auditor.report.failures import Failure, collect_disagreements, collect_failures, group_failures
 from auditor.report.findings import Finding, FindingContext, build_findings, recommendations
-from auditor.report.grouping import group_failures
 from auditor.report.loading import RunData, load_run
 from auditor.report.plots import Plot, all_plots
 from auditor.report.render import PLOTS_DIR, render_html, render_markdown

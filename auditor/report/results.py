@@ -6,8 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from auditor.report.failures import Failure
-from auditor.report.severity import SEVERITIES, Severity, is_failure, worst
+from auditor.report.failures import SEVERITIES, Failure, Severity, is_failure, worst
 from auditor.types import LEAK, AuditRecord, Verdict
 
 RUBRIC_SCALE = (1.0, 2.0, 3.0, 4.0, 5.0)

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from auditor.report.benchmark import ComparisonSection, GoNoGo
 from auditor.report.calibration import Calibration
+from auditor.report.failures import RULES, SEVERITIES, Severity
 from auditor.report.findings import Finding, Recommendation
 from auditor.report.plots import Plot
 from auditor.report.results import CriterionResult
 from auditor.report.scope import Scope
-from auditor.report.severity import RULES, SEVERITIES, Severity
 from auditor.report.slices import SliceRate
 
 MAX_APPENDIX_IDS = 200  # item ids listed per finding; records.jsonl has the rest
