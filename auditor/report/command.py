@@ -19,7 +19,7 @@ from auditor.pii.redact import Redactor
 from auditor.report.benchmark import read_comparison, read_go_no_go
 from auditor.report.calibration import Calibration, human_outcomes, read_calibration
 from auditor.report.causes import load_causes
-from auditor.report.drafting import draft_findings
+from auditor.report.drafting import Summarizer, draft_findings
 from auditor.report.failures import Failure, collect_disagreements, collect_failures, group_failures
 from auditor.report.findings import Finding, FindingContext, build_findings, recommendations
 from auditor.report.loading import RunData, load_run
@@ -28,7 +28,6 @@ from auditor.report.render import PLOTS_DIR, render_html, render_markdown
 from auditor.report.results import criterion_results
 from auditor.report.scope import build_scope
 from auditor.report.slices import SliceIndex, failure_rates
-from auditor.report.summarizer import Summarizer
 from auditor.report.view import ReportView
 
 MARKDOWN, HTML = "report.md", "report.html"

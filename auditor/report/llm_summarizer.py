@@ -15,8 +15,8 @@ from pathlib import Path
 from auditor.errors import ModelBehaviorError
 from auditor.llm import Gateway
 from auditor.llm.gateway import REASK_FAILED
+from auditor.report.drafting import Draft, Drafted, DraftRejected
 from auditor.report.findings import Finding
-from auditor.report.summarizer import Draft, Drafted, DraftRejected
 from auditor.templates import PromptTemplate, load_prompt
 
 DEFAULT_PROMPT = Path(__file__).resolve().parents[2] / "prompts" / "summarize_finding.yaml"
