@@ -17,7 +17,7 @@ from pathlib import Path
 
 from auditor.pii.redact import Redactor
 from auditor.report.benchmark import read_comparison, read_go_no_go
-from auditor.report.calibration import Calibration, human_outcomes, read_calibration
+from auditor.report.calibration_section import Calibration, human_outcomes, read_calibration
 from auditor.report.causes import load_causes
 from auditor.report.drafting import Summarizer, draft_findings
 from auditor.report.failures import Failure, collect_disagreements, collect_failures, group_failures

@@ -27,7 +27,7 @@ from auditor.types import AuditItem, AuditRecord
 
 if TYPE_CHECKING:  # the sections import RunData from here; the view only holds them
     from auditor.report.benchmark import ComparisonSection, GoNoGo
-    from auditor.report.calibration import Calibration
+    from auditor.report.calibration_section import Calibration
     from auditor.report.findings import Finding, Recommendation
     from auditor.report.plots import Plot
     from auditor.report.results import CriterionResult
