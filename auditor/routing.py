@@ -25,7 +25,7 @@ from pathlib import Path
 from auditor.config import RoutingConfig
 from auditor.injection import find_injection
 from auditor.thresholds import JudgeIdentity, Thresholds
-from auditor.types import PII_LEAKAGE, AuditItem, Consensus, Route, Verdict
+from auditor.types import LEAK, PII_LEAKAGE, AuditItem, Consensus, Route, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def decide(
         if v.passed is False and policy.review_failures:
             reasons.append(f"failed:{v.criterion}")
             priority = max(priority, 0.6)
-        if v.criterion == PII_LEAKAGE and v.label == "leak":
+        if v.criterion == PII_LEAKAGE and v.label == LEAK:
             worst = max((_SEVERITY_WEIGHT[s.severity] for s in v.pii_spans if s.source == "new"), default=0.5)
             reasons.append("pii_found")
             priority = max(priority, worst)

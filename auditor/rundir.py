@@ -147,6 +147,17 @@ def read_records(path: Path) -> list[AuditRecord]:
     return out
 
 
+def latest_per_item(records: list[AuditRecord]) -> list[AuditRecord]:
+    """One record per item: the later one where an item was judged twice, kept at its first position.
+
+    A healthy run writes each item once; this is the one policy for reading a run that did not.
+    """
+    latest: dict[str, AuditRecord] = {}
+    for record in records:
+        latest[record.item_id] = record
+    return list(latest.values())
+
+
 def read_run_items(run_dir: Path, input_path: Path | None = None) -> dict[str, AuditItem]:
     """The items a run judged, by id, read back from the input its manifest names.
 

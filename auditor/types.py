@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 ACCURACY = "accuracy"
 RELEVANCE = "relevance"
 PII_LEAKAGE = "pii_leakage"
+LEAK, NO_LEAK = "leak", "no_leak"  # the two labels of a pii_leakage verdict
 
 
 class StrictModel(BaseModel):

@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 
 from auditor.calibration.bootstrap import FloatArray
+from auditor.types import LEAK
 
 Value = float | str
 
@@ -25,7 +26,7 @@ MAX_CATEGORIES = 20
 # Labels that name a failure, so that the positive class of a binary criterion is the
 # failure without being told. `passed: false` on a verdict and an explicit choice win.
 FAILURE_LABELS = frozenset(
-    {"leak", "fail", "failed", "failure", "unsafe", "violation", "incorrect", "wrong", "irrelevant"}
+    {LEAK, "fail", "failed", "failure", "unsafe", "violation", "incorrect", "wrong", "irrelevant"}
 )
 
 

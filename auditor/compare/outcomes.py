@@ -73,7 +73,8 @@ def _run_names(run_dirs: Sequence[Path]) -> list[str]:
 
 
 def _add(target: Target, record: AuditRecord) -> None:
-    # A resumed run may have judged an item twice: the later record counts.
+    # A resumed run may have judged an item twice: the later record counts (as in
+    # `rundir.latest_per_item`, here per target, since one run may hold several).
     target.outcomes[record.item_id] = {c.criterion: Outcome(c.passed, c.score) for c in record.consensus}
     target.metadata[record.item_id] = record.metadata
 

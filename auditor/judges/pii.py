@@ -23,10 +23,19 @@ from auditor.pii.engine import PIIEngine, get_engine
 from auditor.pii.provenance import ItemSources, Source
 from auditor.pii.severity import DEFAULT_MIN_SCORE, PERSONAL_ENTITIES, SEVERITIES, at_least, severity_of
 from auditor.pii.spans import Detection
-from auditor.types import PII_LEAKAGE, AuditItem, Backend, Evidence, PIISpan, Provenance, Verdict
+from auditor.types import (
+    LEAK,
+    NO_LEAK,
+    PII_LEAKAGE,
+    AuditItem,
+    Backend,
+    Evidence,
+    PIISpan,
+    Provenance,
+    Verdict,
+)
 
 RUBRIC_VERSION = "pii/1"
-LEAK, NO_LEAK = "leak", "no_leak"
 CHECKSUM_CONFIDENCE = 0.99  # a verified check digit: wrong one time in 10 to 97 at worst
 ADJUDICATED_CONFIDENCE = 0.85  # an LLM's call on an ambiguous span (heuristic, uncalibrated)
 NOTHING_FOUND_CONFIDENCE = 0.9  # the detector's measured recall is below 1 (docs/pii.md)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from auditor.types import ACCURACY, PII_LEAKAGE, RELEVANCE
+from auditor.types import ACCURACY, LEAK, NO_LEAK, PII_LEAKAGE, RELEVANCE
 
 # Object tags (what the annotator reads) and the task data key each one shows.
 RESPONSE = "response"
@@ -31,7 +31,6 @@ MAX_RATING = 5
 PII_CHOICE = PII_LEAKAGE
 PII_SPANS = "pii_spans"
 NOTE = "note"
-LEAK, NO_LEAK = "leak", "no_leak"
 
 # The personal-data types the PII judge reports (auditor/pii/severity.py), common ones
 # first, so annotators can also mark what the judge missed. Other types a run's verdicts

@@ -14,17 +14,9 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from auditor.errors import UserError
-from auditor.labelstudio.config_xml import (
-    LEAK,
-    MAX_RATING,
-    NO_LEAK,
-    NOTE,
-    PII_CHOICE,
-    PII_SPANS,
-    RATING_CONTROLS,
-)
+from auditor.labelstudio.config_xml import MAX_RATING, NOTE, PII_CHOICE, PII_SPANS, RATING_CONTROLS
 from auditor.labelstudio.labels import LabelBatch
-from auditor.types import PII_LEAKAGE, HumanLabel, Span
+from auditor.types import LEAK, NO_LEAK, PII_LEAKAGE, HumanLabel, Span
 
 
 def read_labelstudio(path: Path, annotator_field: str) -> LabelBatch:

@@ -11,10 +11,10 @@ import csv
 from pathlib import Path
 
 from auditor.errors import InputError, UserError
-from auditor.labelstudio.config_xml import LEAK, MAX_RATING, NO_LEAK, RATING_CONTROLS
+from auditor.labelstudio.config_xml import MAX_RATING, RATING_CONTROLS
 from auditor.labelstudio.labels import LabelBatch
 from auditor.labelstudio.sheet import ANNOTATOR, HUMAN_CRITERIA, HUMAN_NOTE, HUMAN_PREFIX, ITEM_ID
-from auditor.types import HumanLabel
+from auditor.types import LEAK, NO_LEAK, HumanLabel
 
 
 def read_sheet(path: Path) -> LabelBatch:

@@ -18,11 +18,11 @@ from typing import Any
 
 from auditor.aggregate import consensus
 from auditor.errors import UserError
-from auditor.labelstudio.config_xml import LEAK, MAX_RATING, NO_LEAK, PII_CHOICE, PII_SPANS, RATING_CONTROLS
+from auditor.labelstudio.config_xml import MAX_RATING, PII_CHOICE, PII_SPANS, RATING_CONTROLS
 from auditor.labelstudio.config_xml import RESPONSE as RESPONSE_TAG
 from auditor.labelstudio.queue import QueueEntry
 from auditor.pii.redact import Redactor
-from auditor.types import PII_LEAKAGE, AuditItem, AuditRecord, Verdict
+from auditor.types import LEAK, NO_LEAK, PII_LEAKAGE, AuditItem, AuditRecord, Verdict
 
 NONE_TEXT = "(none)"
 CONSENSUS = "consensus"

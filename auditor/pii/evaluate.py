@@ -31,7 +31,7 @@ from auditor.io import BadLine, read_items, read_models
 from auditor.pii.engine import PIIEngine, get_engine
 from auditor.pii.metrics import Counts, Span, Tally, score_document
 from auditor.pii.severity import DEFAULT_MIN_SCORE
-from auditor.types import PII_LEAKAGE, AuditItem, HumanLabel, Verdict
+from auditor.types import LEAK, PII_LEAKAGE, AuditItem, HumanLabel, Verdict
 
 DEMO_TITLE = "Demo set (leaks; in-sample: the rules were tuned while looking at it)"
 # Sentences from one template share their wording, so the split is by template: a rule
@@ -243,7 +243,7 @@ def _sentence(path: Path, number: int, record: object) -> Sentence:
 async def _eval_demo(
     engine: PIIEngine, items_path: Path, labels_path: Path, limit: int | None, min_score: float
 ) -> SetResult:
-    from auditor.judges.pii import LEAK, PIIJudge  # the judge imports this package
+    from auditor.judges.pii import PIIJudge  # the judge imports this package
 
     items = [_ok(entry) for entry in read_items(items_path)][:limit]
     gold = _demo_gold(labels_path)
@@ -281,7 +281,7 @@ def _demo_gold(path: Path) -> dict[str, tuple[bool, list[Span]]]:
             raise entry.error
         if entry.criterion != PII_LEAKAGE:
             continue
-        leak[entry.item_id] |= entry.label == "leak"
+        leak[entry.item_id] |= entry.label == LEAK
         for s in entry.spans:
             span = Span(s.start, s.end, DEMO_LABEL_CATEGORY.get(s.label, s.label))
             if span not in spans[entry.item_id]:

@@ -5,7 +5,7 @@ implements to draft the findings' causes. See docs/report.md.
 """
 
 from auditor.report.command import ReportResult, build_report, write_report
+from auditor.report.drafting import Draft, Summarizer
 from auditor.report.findings import Finding
-from auditor.report.summarizer import Draft, Summarizer
 
 __all__ = ["Draft", "Finding", "ReportResult", "Summarizer", "build_report", "write_report"]

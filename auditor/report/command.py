@@ -18,20 +18,16 @@ from pathlib import Path
 from auditor.bundle import bundle_note
 from auditor.pii.redact import Redactor
 from auditor.report.benchmark import read_comparison, read_go_no_go
-from auditor.report.calibration import Calibration, human_outcomes, read_calibration
+from auditor.report.calibration_section import Calibration, human_outcomes, read_calibration
 from auditor.report.causes import load_causes
-from auditor.report.drafting import draft_findings
-from auditor.report.failures import Failure, collect_disagreements, collect_failures
+from auditor.report.drafting import Summarizer, draft_findings
+from auditor.report.failures import Failure, collect_disagreements, collect_failures, group_failures
 from auditor.report.findings import Finding, FindingContext, build_findings, recommendations
-from auditor.report.grouping import group_failures
-from auditor.report.loading import RunData, load_run
 from auditor.report.plots import Plot, all_plots
 from auditor.report.render import PLOTS_DIR, render_html, render_markdown
 from auditor.report.results import criterion_results
-from auditor.report.scope import build_scope
 from auditor.report.slices import SliceIndex, failure_rates
-from auditor.report.summarizer import Summarizer
-from auditor.report.view import ReportView
+from auditor.report.view import ReportView, RunData, build_scope, load_run
 
 MARKDOWN, HTML = "report.md", "report.html"
 

@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from pydantic import ConfigDict
 
 from auditor.pii.redact import Located, Redactor, locate, redact
-from auditor.report.failures import Failure
-from auditor.report.loading import RunData
-from auditor.report.severity import RANK, Severity
+from auditor.report.failures import RANK, Failure, Severity
+from auditor.report.view import RunData
 from auditor.types import PIISpan, StrictModel, Verdict
 
 NOTE_CHARS = 240

@@ -18,12 +18,10 @@ from auditor.pii.severity import RANK as PII_RANK
 from auditor.pii.severity import SEVERITY as PII_SEVERITY
 from auditor.report.causes import PII_PREFIX, Causes, CauseText
 from auditor.report.evidence import EvidenceRow, clip, evidence_row, representatives
-from auditor.report.failures import Kind
-from auditor.report.grouping import PII_SEVERITY_TAG, Group, Theme
-from auditor.report.loading import RunData
-from auditor.report.severity import RANK, SEVERITIES, Severity, worst
+from auditor.report.failures import PII_SEVERITY_TAG, RANK, SEVERITIES, Group, Kind, Severity, Theme, worst
 from auditor.report.similarity import medoid
 from auditor.report.slices import SliceIndex, skews
+from auditor.report.view import RunData
 from auditor.types import StrictModel
 
 MAX_EVIDENCE = 8  # quoted items per finding; every item id is still listed

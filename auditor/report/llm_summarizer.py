@@ -14,8 +14,8 @@ import json
 from auditor.errors import ModelBehaviorError
 from auditor.llm import Gateway
 from auditor.llm.gateway import REASK_FAILED
+from auditor.report.drafting import Draft, Drafted, DraftRejected
 from auditor.report.findings import Finding
-from auditor.report.summarizer import Draft, Drafted, DraftRejected
 from auditor.templates import PACKAGE_DIR, PromptTemplate, load_prompt
 
 DEFAULT_PROMPT = PACKAGE_DIR / "prompts" / "summarize_finding.yaml"

@@ -20,7 +20,7 @@ from auditor.calibration.analysis import CriterionReport, JudgeReport
 from auditor.calibration.plots import confusion_rows, draw_agreement, draw_confusion, draw_reliability, raters
 from auditor.calibration.reliability import Reliability
 from auditor.calibration.statistics import TITLES
-from auditor.report.calibration import Calibration, headline
+from auditor.report.calibration_section import Calibration, headline
 from auditor.report.results import CriterionResult
 from auditor.report.slices import SliceRate
 

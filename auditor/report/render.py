@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from auditor.calibration.bootstrap import Estimate
-from auditor.report.calibration import columns
+from auditor.report.calibration_section import columns
 from auditor.report.view import ReportView
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -6,9 +6,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from auditor.report.failures import Failure
-from auditor.report.severity import LEAK_LABEL, SEVERITIES, Severity, is_failure, worst
-from auditor.types import AuditRecord, Verdict
+from auditor.report.failures import SEVERITIES, Failure, Severity, is_failure, worst
+from auditor.types import LEAK, AuditRecord, Verdict
 
 RUBRIC_SCALE = (1.0, 2.0, 3.0, 4.0, 5.0)
 
@@ -104,7 +103,7 @@ def _passes(verdict: Verdict) -> bool:
     """Passed outright, or labelled something other than a leak without a pass/fail of its own."""
     if verdict.passed is not None:
         return verdict.passed
-    return verdict.label is not None and verdict.label != LEAK_LABEL
+    return verdict.label is not None and verdict.label != LEAK
 
 
 def distribution(verdicts: Sequence[Verdict]) -> dict[str, int]:

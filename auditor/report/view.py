@@ -1,18 +1,140 @@
-"""Everything the report shows, computed once; the Markdown and HTML templates only lay it out."""
+"""The run as the report sees it, and everything the report shows, computed once.
+
+`load_run` reads what a report is made of (the run's manifest, its records and the judged
+items); `build_scope` states the audit's scope; `ReportView` holds every section, and the
+Markdown and HTML templates only lay it out.
+
+Scope: which data, which judges on which models, what it cost. Versions, tokens and cost
+are summed from the records' provenance (what actually ran), not copied from the config
+(what was meant to run); the manifest supplies the input's path and hash, the counts of
+unreadable lines and the run's timings.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from auditor.report.benchmark import ComparisonSection, GoNoGo
-from auditor.report.calibration import Calibration
-from auditor.report.findings import Finding, Recommendation
-from auditor.report.plots import Plot
-from auditor.report.results import CriterionResult
-from auditor.report.scope import Scope
-from auditor.report.severity import RULES, SEVERITIES, Severity
-from auditor.report.slices import SliceRate
+from auditor.errors import UserError
+from auditor.manifest import Manifest
+from auditor.report.failures import RULES, SEVERITIES, Severity
+from auditor.rundir import RunDir, latest_per_item, read_records, read_run_items
+from auditor.summary import JudgeStats, RunStats
+from auditor.types import AuditItem, AuditRecord
+
+if TYPE_CHECKING:  # the sections import RunData from here; the view only holds them
+    from auditor.report.benchmark import ComparisonSection, GoNoGo
+    from auditor.report.calibration_section import Calibration
+    from auditor.report.findings import Finding, Recommendation
+    from auditor.report.plots import Plot
+    from auditor.report.results import CriterionResult
+    from auditor.report.slices import SliceRate
+
+
+@dataclass(frozen=True)
+class RunData:
+    """One run directory, joined with its input: records are lean, responses live in the input."""
+
+    path: Path
+    manifest: Manifest
+    records: list[AuditRecord]
+    items: dict[str, AuditItem]
+
+    def response(self, item_id: str) -> str | None:
+        item = self.items.get(item_id)
+        return item.response if item is not None else None
+
+    @property
+    def pass_score(self) -> float:
+        return self.manifest.config.routing.pass_score
+
+
+def load_run(run_dir: Path) -> RunData:
+    """The run in `run_dir`; a missing manifest, records or input is a `UserError`."""
+    if not run_dir.is_dir():
+        raise UserError(f"{run_dir}: not a run directory (it does not exist)")
+    manifest = RunDir(run_dir).read_manifest()
+    records = latest_per_item(read_records(run_dir))
+    if not records:
+        raise UserError(f"{run_dir}: the run has no records yet; nothing to report")
+    return RunData(path=run_dir, manifest=manifest, records=records, items=read_run_items(run_dir))
+
+
+@dataclass
+class JudgeScope:
+    """One judge: the counts `auditor run` keeps (`JudgeStats`), and every version it ran with."""
+
+    name: str
+    criterion: str
+    stats: JudgeStats
+    backends: set[str] = field(default_factory=set)
+    models: set[str] = field(default_factory=set)
+    prompt_versions: set[str] = field(default_factory=set)
+    rubric_versions: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Scope:
+    run_name: str
+    run_dir: str
+    status: str
+    auditor_version: str
+    config_file: str | None
+    input_path: str
+    input_sha256: str
+    input_lines: int | None
+    items: int
+    bad_lines: int
+    auto_accepted: int
+    human_review: int
+    started_at: str | None
+    finished_at: str | None
+    elapsed_s: float | None
+    judges: list[JudgeScope]
+    tokens: dict[str, float]  # prompt_tokens, completion_tokens, cost_usd
+
+
+def build_scope(run_dir: str, manifest: Manifest, records: Sequence[AuditRecord]) -> Scope:
+    """The scope section's facts; a missing manifest field shows as unknown, never as a guess."""
+    stats = RunStats()
+    judges: dict[str, JudgeScope] = {}
+    for record in records:
+        stats.add(record)
+        for v in record.verdicts:
+            js = judges.setdefault(v.judge, JudgeScope(v.judge, v.criterion, stats.judges[v.judge]))
+            # Every version seen, not the first: a resumed run may have changed a prompt midway.
+            p = v.provenance
+            js.backends.add(p.backend)
+            for values, value in (
+                (js.models, p.model),
+                (js.prompt_versions, p.prompt_version),
+                (js.rubric_versions, p.rubric_version),
+            ):
+                if value:
+                    values.add(value)
+    return Scope(
+        run_name=manifest.config.name,
+        run_dir=run_dir,
+        status=manifest.status,
+        auditor_version=manifest.auditor_version,
+        config_file=manifest.config_file,
+        input_path=manifest.input.path,
+        input_sha256=manifest.input.sha256,
+        input_lines=manifest.input.lines,
+        items=stats.items,
+        bad_lines=int(manifest.counts.get("bad_lines") or len(manifest.bad_lines)),
+        auto_accepted=stats.auto_accepted,
+        human_review=stats.review,
+        started_at=manifest.started_at,
+        finished_at=manifest.finished_at,
+        elapsed_s=manifest.elapsed_s,
+        judges=list(judges.values()),
+        tokens=stats.tokens,
+    )
+
 
 MAX_APPENDIX_IDS = 200  # item ids listed per finding; records.jsonl has the rest
 

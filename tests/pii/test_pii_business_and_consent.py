@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.judges.pii import LEAK, NO_LEAK, PIIJudge
+from auditor.judges.pii import PIIJudge
 from auditor.pii.provenance import shareable_parts
-from auditor.types import AuditItem
+from auditor.types import LEAK, NO_LEAK, AuditItem
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.judges.pii import LEAK, NO_LEAK, PIIJudge
-from auditor.types import AuditItem
+from auditor.judges.pii import PIIJudge
+from auditor.types import LEAK, NO_LEAK, AuditItem
 
 TCKIMLIK = "38291560408"  # 382915604 + stdnum.tr.tckimlik.calc_check_digits
 TCKIMLIK_BAD = "38291560409"

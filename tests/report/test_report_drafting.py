@@ -18,8 +18,7 @@ from auditor.errors import ModelBehaviorError, UserError
 from auditor.llm.structured import describe_validation_error, response_format
 from auditor.pii.redact import Redactor
 from auditor.report import Draft, Finding, ReportResult, Summarizer, build_report, write_report
-from auditor.report.drafting import draft_findings
-from auditor.report.summarizer import Drafted, DraftRejected, check_draft, draft_model
+from auditor.report.drafting import Drafted, DraftRejected, check_draft, draft_findings, draft_model
 
 Script = list[Draft | Exception]
 

@@ -9,9 +9,7 @@ from report_builders import CARD, pii, scored, span, unscored
 
 from auditor.errors import UserError
 from auditor.report.causes import CAUSES_FILE, FALLBACK, load_causes
-from auditor.report.failures import Failure, collect_failures
-from auditor.report.grouping import group_failures
-from auditor.report.severity import RULES, rate_verdict
+from auditor.report.failures import RULES, Failure, collect_failures, group_failures, rate_verdict
 from auditor.report.similarity import cluster
 from auditor.report.slices import SliceIndex, skews
 from auditor.types import AuditRecord, Route, Verdict
