@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.errors import UserError
-from auditor.llm.modelfile import copy_hashed, file_sha256, models_dir, remember_sha256
+from auditor.llm.modelfile import cached_file_sha256, copy_hashed, models_dir, remember_sha256
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,8 @@ def fetch(key: str, *, say: Callable[[str], None] = print) -> Path:
     """Assemble and verify `key` into the user cache (kept if already there and whole)."""
     model = lookup(key)
     target = model.path
-    if target.is_file() and target.stat().st_size == model.size and file_sha256(target) == model.sha256:
+    whole = target.is_file() and target.stat().st_size == model.size
+    if whole and cached_file_sha256(target) == model.sha256:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")

@@ -7,13 +7,13 @@ edited in place gets hashed again.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import IO, Any
 
 from auditor.errors import UserError
+from auditor.io import file_sha256
 from auditor.userdirs import cache_root
 
 GGUF_MAGIC = b"GGUF"
@@ -45,19 +45,17 @@ def copy_hashed(stream: IO[bytes], digest: Any, sink: IO[bytes] | None = None) -
     return size
 
 
-def file_sha256(path: Path) -> str:
-    """The file's sha256, from the digest cache when its path, size and mtime are unchanged."""
+def cached_file_sha256(path: Path) -> str:
+    """`io.file_sha256`, from the digest cache when the file's path, size and mtime are unchanged."""
     path = path.resolve()
     stat = path.stat()
     key = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
     cache = _load_digests()
     if key in cache:
         return cache[key]
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        copy_hashed(f, digest)
-    remember_sha256(path, digest.hexdigest())
-    return digest.hexdigest()
+    digest = file_sha256(path)
+    remember_sha256(path, digest)
+    return digest
 
 
 def remember_sha256(path: Path, digest: str) -> None:
@@ -75,7 +73,7 @@ def remember_sha256(path: Path, digest: str) -> None:
 
 def model_name(path: Path) -> str:
     """How runs name a local model: `<file>@sha256:<hash>`, the same on every machine."""
-    return f"{path.name}@sha256:{file_sha256(path)}"
+    return f"{path.name}@sha256:{cached_file_sha256(path)}"
 
 
 def _digests_path() -> Path:

@@ -68,13 +68,13 @@ def test_the_model_is_named_by_file_and_sha256_and_is_free(tmp_path: Path) -> No
 
 def test_the_hash_is_cached_by_path_size_and_mtime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = fake_gguf(tmp_path / "m.gguf")
-    first = modelfile.file_sha256(path)
+    first = modelfile.cached_file_sha256(path)
     reads: list[int] = []
-    real = modelfile.copy_hashed
-    monkeypatch.setattr(modelfile, "copy_hashed", lambda *a, **k: reads.append(1) or real(*a, **k))
-    assert modelfile.file_sha256(path) == first and reads == []  # from the cache
+    real = modelfile.file_sha256
+    monkeypatch.setattr(modelfile, "file_sha256", lambda *a, **k: reads.append(1) or real(*a, **k))
+    assert modelfile.cached_file_sha256(path) == first and reads == []  # from the cache
     fake_gguf(path, b"other weights, same file name")
-    assert modelfile.file_sha256(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert modelfile.cached_file_sha256(path) == hashlib.sha256(path.read_bytes()).hexdigest()
     assert reads == [1]  # changed on disk: hashed again
 
 
