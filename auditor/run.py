@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import signal
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,11 +29,13 @@ from auditor.io import BadLine, count_lines, file_sha256, read_items
 from auditor.judges.base import Judge
 from auditor.judges.registry import build_judges, needs_llm
 from auditor.llm.errors import BudgetExceeded
+from auditor.llm.settings import USER_CACHE
 from auditor.manifest import InputFile, JudgeEntry, LLMUsage, Manifest, Resume, Status, resume_changes
 from auditor.progress import Progress
 from auditor.routing import RoutingPolicy
 from auditor.rundir import RunDir, read_records, trim_to_whole_records
 from auditor.summary import RunStats
+from auditor.targets.systems import SystemUnderTest, open_targets, target_usage
 from auditor.templates import load_prompt, load_rubric
 from auditor.types import AuditItem, AuditRecord
 
@@ -76,16 +78,39 @@ async def run_audit(
     if not options.input.is_file():
         raise UserError(f"{options.input}: input file not found")
     rundir = _prepare_rundir(options)
-    async with gateway_for(config, options.record, options.replay, options.cache) as gateway:
+    async with (
+        gateway_for(config, options.record, options.replay, options.cache) as gateway,
+        open_targets(
+            config.targets,
+            options.input,
+            cache_dir=config.llm.cache_dir if config.llm else USER_CACHE,
+            max_in_flight=config.concurrency,
+            record=options.record,
+            replay=options.replay,
+            cache=options.cache,
+        ) as targets,
+    ):
         judges = list(judges) if judges is not None else build_judges(config, gateway)
-        batch = _Batch(config, options, rundir, judges)
-        result = await batch.run()
-        if gateway is not None:
-            result.manifest.llm = LLMUsage(
-                model=gateway.settings.model, total=gateway.total_usage(), by_purpose=gateway.usage
-            )
-            rundir.write_manifest(result.manifest)
+        batch = _Batch(config, options, rundir, judges, targets)
+        try:
+            result = await batch.run()
+        finally:
+            _write_usage(rundir, batch.manifest, gateway, targets)
         return result
+
+
+def _write_usage(
+    rundir: RunDir, manifest: Manifest, gateway: Gateway | None, targets: Mapping[str, SystemUnderTest]
+) -> None:
+    """The judges' and the targets' model usage into the manifest, also when the run stopped."""
+    if gateway is None and not targets:
+        return
+    if gateway is not None:
+        manifest.llm = LLMUsage(
+            model=gateway.settings.model, total=gateway.total_usage(), by_purpose=gateway.usage
+        )
+    manifest.targets = target_usage(targets)
+    rundir.write_manifest(manifest)
 
 
 @contextlib.asynccontextmanager
@@ -113,10 +138,19 @@ async def gateway_for(
 class _Batch:
     """One pass over the input: workers, the run directory, counts and the stop signal."""
 
-    def __init__(self, config: AuditConfig, options: RunOptions, rundir: RunDir, judges: list[Judge]) -> None:
+    def __init__(
+        self,
+        config: AuditConfig,
+        options: RunOptions,
+        rundir: RunDir,
+        judges: list[Judge],
+        targets: Mapping[str, SystemUnderTest],
+    ) -> None:
         self.config, self.options, self.rundir = config, options, rundir
-        self.graph = build_graph(judges)
-        self.context = RunContext(routing=RoutingPolicy.from_config(config.routing))
+        self.graph = build_graph(judges, generate=bool(targets))
+        self.context = RunContext(routing=RoutingPolicy.from_config(config.routing), targets=targets)
+        # One unit of work is an item, or an item for each target: resume keys are (item id, target).
+        self.target_names: list[str | None] = list(targets) or [None]
         self.stats = RunStats()
         # Checked before anything in the run directory changes: a refused resume leaves it as it was.
         self.manifest = _start_manifest(config, options, rundir, judges)
@@ -140,7 +174,9 @@ class _Batch:
         self.rundir.write_manifest(self.manifest)
         self.rundir.open(append=self.options.resume)
         progress = Progress(
-            total=count_lines(self.options.input), done=len(self.done), enabled=self.options.progress
+            total=count_lines(self.options.input) * len(self.target_names),
+            done=len(self.done),
+            enabled=self.options.progress,
         )
         source = read_items(self.options.input)
         try:
@@ -179,17 +215,20 @@ class _Batch:
                 if self.config.fail_fast:
                     self.halt("failed", str(entry.error))
                 continue
-            if entry.id in self.done:
-                continue
-            try:
-                record = await _judge_item(self.graph, self.context, entry)
-            except BudgetExceeded as exc:
-                # The item is not written; `--resume` with a larger budget judges it.
-                self.halt("budget", f"budget reached: {exc}")
-                return
-            self.rundir.write_record(record)
-            self.stats.add(record)
-            progress.advance()
+            for target in self.target_names:
+                if self.stop.is_set():
+                    return  # stopping: the item's other targets are judged on `--resume`
+                if (entry.id, target) in self.done:
+                    continue
+                try:
+                    record = await _judge_item(self.graph, self.context, entry, target)
+                except BudgetExceeded as exc:
+                    # The item is not written; `--resume` with a larger budget judges it.
+                    self.halt("budget", f"budget reached: {exc}")
+                    return
+                self.rundir.write_record(record)
+                self.stats.add(record)
+                progress.advance()
 
     def _finish(self, elapsed: float) -> RunResult:
         new_items = self.stats.items - len(self.done)
@@ -214,11 +253,15 @@ class _Batch:
         )
 
 
-async def _judge_item(graph: Any, context: RunContext, item: AuditItem) -> AuditRecord:
+async def _judge_item(graph: Any, context: RunContext, item: AuditItem, target: str | None) -> AuditRecord:
     started = time.perf_counter()
-    state = await graph.ainvoke({"item": item}, context=context)
+    state = await graph.ainvoke(
+        {"item": item} if target is None else {"item": item, "target": target}, context=context
+    )
     return AuditRecord(
         item_id=item.id,
+        target=target,
+        answer=state.get("answer"),
         verdicts=state["verdicts_sorted"],
         consensus=state["consensus"],
         route=state["route"],
