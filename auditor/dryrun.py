@@ -115,7 +115,7 @@ def estimate_run(config: AuditConfig, input_path: Path) -> DryRunReport:
             if t.responses
         ],
     )
-    report.items, report.bad_lines = _count(input_path)
+    report.items, report.bad_lines = _count(input_path, needs_response=not config.targets)
     report.targets = [_target_estimate(t, input_path, report.items) for t in config.targets if t.asks_model]
     if llm_judges:
         report.judges = _judge_estimates(config, llm_judges, input_path)
@@ -132,7 +132,7 @@ def _target_estimate(target: TargetConfig, input_path: Path, items: int) -> Targ
         )
     requests = [
         prompt_messages(entry, target.system_prompt)
-        for entry in read_items(input_path)
+        for entry in read_items(input_path, needs_response=False)
         if isinstance(entry, AuditItem)
     ]
     return TargetEstimate(
@@ -148,7 +148,7 @@ def _judge_estimates(
     judges = build_judges(config.model_copy(update={"judges": llm_judges}), gateway=None)
     requests: dict[str, list[list[dict[str, str]]]] = {j.name: [] for j in judges}
     applied = dict.fromkeys(requests, 0)
-    for entry in read_items(input_path):
+    for entry in read_items(input_path, needs_response=not config.targets):
         if isinstance(entry, BadLine):
             continue
         for judge in judges:
@@ -174,9 +174,9 @@ def _why_not(jc: JudgeConfig) -> str:
     return f"{jc.name}: {jc.kind} calls no model"
 
 
-def _count(path: Path) -> tuple[int, int]:
+def _count(path: Path, needs_response: bool) -> tuple[int, int]:
     items = bad = 0
-    for entry in read_items(path):
+    for entry in read_items(path, needs_response=needs_response):
         if isinstance(entry, BadLine):
             bad += 1
         else:

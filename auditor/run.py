@@ -178,7 +178,7 @@ class _Batch:
             done=len(self.done),
             enabled=self.options.progress,
         )
-        source = read_items(self.options.input)
+        source = read_items(self.options.input, needs_response=not self.config.targets)
         try:
             with _stop_on_signals(self), progress:
                 await self._work(source, progress)
