@@ -121,6 +121,34 @@ class Provenance(StrictModel):
     request_hash: str | None = None
 
 
+class LawTouch(StrictModel):
+    """One law a leaked kind of personal data touches (auditor.regulatory; not legal advice)."""
+
+    law: str  # its key in the regulations file: "GDPR", "PIPL"
+    entity_type: str
+    basis: list[Literal["marketplace", "data_subject"]]  # the item's marketplace, the id's country
+    category: str | None = None  # the law's category the kind falls in; None: ordinary personal data
+    sensitive: bool = False
+    citation: str | None = None  # "GDPR Art. 87"; None: the file gives no article
+
+
+class Regulatory(StrictModel):
+    """The laws a leak verdict touches and the escalation the run's policy gives it."""
+
+    marketplace: str | None = None  # None: the item names none
+    subject_countries: list[str] = Field(default_factory=list)  # revealed by national ids
+    unmapped: list[str] = Field(default_factory=list)  # codes the regulations file does not know
+    touches: list[LawTouch] = Field(default_factory=list)
+    escalation: str | None = None  # "privacy-legal"; None: no rule matched
+    priority: float | None = None  # the matched rule's review priority
+    regulations_version: str
+
+    @property
+    def laws(self) -> list[str]:
+        """Every law touched, in first-touched order."""
+        return list(dict.fromkeys(t.law for t in self.touches))
+
+
 class Verdict(StrictModel):
     """A judge's decision on one criterion for one item, or why there is none."""
 
@@ -135,6 +163,7 @@ class Verdict(StrictModel):
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     tags: list[str] = Field(default_factory=list)
     pii_spans: list[PIISpan] = Field(default_factory=list)
+    regulatory: Regulatory | None = None  # leak verdicts: the laws touched, the escalation
     unscored_reason: str | None = None
     error_type: str | None = None  # the exception class of a crashed judge: "KeyError"
     raw: str | None = None  # the model's raw reply when it could not be used
@@ -169,6 +198,7 @@ class Route(StrictModel):
     decision: Literal["auto_accept", "human_review"]
     reasons: list[str] = Field(default_factory=list)
     priority: float = 0.0  # higher = more worth a human look
+    escalation: str | None = None  # a leak's regulatory escalation ("privacy-legal"), from its verdict
 
 
 class Consensus(StrictModel):
