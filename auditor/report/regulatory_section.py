@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from auditor.pii.redact import Redactor
+from auditor.regulatory.describe import touch_text
 from auditor.report.benchmark import Table
 from auditor.report.evidence import MISSING_RESPONSE, quote_response
 from auditor.report.findings import Finding
 from auditor.report.view import RunData
-from auditor.types import LEAK, PII_LEAKAGE, AuditRecord, LawTouch, Regulatory, Verdict
+from auditor.types import LEAK, PII_LEAKAGE, AuditRecord, Regulatory, Verdict
 
 CAVEAT = (
     "This section is a triage aid, not legal advice: it maps each leak to the data-protection "
@@ -116,21 +117,11 @@ def _row(leak: _Leak, run: RunData, redactor: Redactor, finding_ids: dict[str, l
         leak.record.item_id,
         _market(leak),
         ", ".join(dict.fromkeys(t.entity_type for t in touches)),
-        "; ".join(_touch_text(t) for t in touches),
+        "; ".join(touch_text(t) for t in touches),
         leak.assessment.escalation or "none",
         ", ".join(finding_ids.get(leak.record.item_id, [])) or "—",
         _quote(leak, run, redactor),
     ]
-
-
-def _touch_text(t: LawTouch) -> str:
-    cited = t.citation or f"{t.law} (no article in the file)"
-    marks = [t.entity_type]
-    if t.sensitive:
-        marks.append("sensitive")
-    if "marketplace" not in t.basis:
-        marks.append("the id's country")
-    return f"{cited} ({', '.join(marks)})"
 
 
 def _quote(leak: _Leak, run: RunData, redactor: Redactor) -> str:
