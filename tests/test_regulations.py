@@ -112,3 +112,16 @@ def test_the_default_policy_escalates_critical_kinds_first():
     rules = RegulatoryConfig().rules
     assert [r.escalate for r in rules] == ["privacy-legal", "privacy"]
     assert rules[0].sensitive is True and all(r.min_severity == "critical" and r.priority > 1 for r in rules)
+
+
+def test_the_pii_judge_gets_the_policy_unless_it_is_turned_off(tmp_path):
+    from auditor.judges.pii import PIIJudge
+    from auditor.judges.registry import build_judges
+
+    config = tmp_path / "audit.yaml"
+    config.write_text("judges:\n  - {name: pii, kind: pii}\n")
+    (judge,) = build_judges(load_config(config))
+    assert isinstance(judge, PIIJudge) and judge.regulatory is not None
+    config.write_text("judges:\n  - {name: pii, kind: pii}\nregulatory: {enabled: false}\n")
+    (judge,) = build_judges(load_config(config))
+    assert isinstance(judge, PIIJudge) and judge.regulatory is None
