@@ -43,7 +43,8 @@ def write_config(path: Path, items: Path, base_url: str, *, retry: str = "batch"
         "  prices:\n"
         f"    {FAKE_MODEL}: {{input_per_mtok: 1.0, output_per_mtok: 2.0}}\n"
         "judges:\n"
-        "  - {name: accuracy_llm, kind: llm.accuracy, rubric: rubrics/accuracy.yaml, prompt: prompts/accuracy.yaml}\n"
+        "  - name: accuracy_llm\n    kind: llm.accuracy\n    rubric: rubrics/accuracy.yaml\n"
+        "    prompt: prompts/accuracy.yaml\n"
         "  - name: relevance_llm\n    kind: llm.relevance\n    rubric: rubrics/relevance.yaml\n"
         "    prompt: prompts/relevance.yaml\n" + extra,
         encoding="utf-8",
