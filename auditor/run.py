@@ -109,8 +109,11 @@ def _batch_mode(config: AuditConfig, options: RunOptions) -> BatchMode | None:
         raise UserError("--batch, --batch-export and --batch-ingest need an LLM judge and an 'llm:' section")
     from auditor.batch.state import BATCH_DIR
     from auditor.llm.batchmode import BatchMode
+    from auditor.llm.cache import cache_directory
 
-    return BatchMode(options.out / BATCH_DIR, config.llm.batch, submits=options.batch.kind == "api")
+    mirror = cache_directory(config.llm.cache_dir) if options.cache != "off" else None
+    submits = options.batch.kind == "api"
+    return BatchMode(options.out / BATCH_DIR, config.llm.batch, submits=submits, mirror=mirror)
 
 
 def _rounds(

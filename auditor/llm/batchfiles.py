@@ -155,6 +155,7 @@ class IngestReport:
     unknown: int = 0
     duplicates: int = 0
     unknown_examples: list[str] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set, repr=False)  # the custom_ids read so far
 
     def summary(self) -> str:
         parts = [f"{self.answered} answered", f"{self.failed} failed", f"{self.missing} missing"]

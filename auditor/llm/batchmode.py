@@ -10,17 +10,18 @@ once (`BatchSettings.retry`: in the next batch, or online), then it is `BatchFai
 the call is unscored with the reason.
 
 The store lives in the run directory (`batch/answers/`, a diskcache) so it survives the
-process and `--resume`; failures are appended to `batch/failures.jsonl`.
+process and `--resume`; failures are appended to `batch/failures.jsonl`. Every answer is
+also copied into the response cache (unless it is off), where later online runs find it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from auditor.llm.batchfiles import IngestReport, RequestWriter, read_output, request_ids
+from auditor.llm.batchfiles import IngestReport, OutputLine, RequestWriter, read_output, request_ids
 from auditor.llm.cache import ResponseCache
 from auditor.llm.errors import BatchFailed, BatchPending
 from auditor.llm.pending import mark_pending
@@ -63,9 +64,12 @@ class FailureLog:
 class BatchMode:
     """The run's batch answers and failures, and the open round's request writer."""
 
-    def __init__(self, directory: Path, settings: BatchSettings, *, submits: bool) -> None:
+    def __init__(
+        self, directory: Path, settings: BatchSettings, *, submits: bool, mirror: Path | None = None
+    ) -> None:
         self.directory = directory
         self.settings = settings
+        self.mirror = mirror  # the response cache, which gets a copy of every answer for later runs
         # Whether this run talks to the endpoint: it submits to the Batch API, or retries online.
         self.sends = submits or settings.retry == "online"
         directory.mkdir(parents=True, exist_ok=True)
@@ -133,32 +137,46 @@ class BatchMode:
         for is counted and ignored, and so is a second line for the same request.
         """
         asked = request_ids(requests)
-        seen: set[str] = set()
         report = IngestReport()
+        stores = [self.answers] + ([ResponseCache(self.mirror)] if self.mirror is not None else [])
         answers: list[tuple[str, dict[str, Any]]] = []
         failures: list[tuple[str, str]] = []
-        for path in outputs:
-            for line in read_output(path):
-                if line.custom_id not in asked:
-                    report.unknown += 1
-                    if len(report.unknown_examples) < _UNKNOWN_EXAMPLES:
-                        report.unknown_examples.append(line.custom_id)
-                    continue
-                if line.custom_id in seen:
-                    report.duplicates += 1
-                    continue
-                seen.add(line.custom_id)
-                if line.response is not None:
-                    answers.append((line.custom_id, line.response))
-                    report.answered += 1
-                    if len(answers) >= _INGEST_CHUNK:
-                        self.answers.set_many(answers)
-                        answers.clear()
-                else:
+        try:
+            for line in _asked_lines(outputs, asked, report):
+                if line.response is None:
                     failures.append((line.custom_id, line.error or "batch error"))
-                    report.failed += 1
-        self.answers.set_many(answers)
-        missing = sorted(asked - seen)
+                    continue
+                answers.append((line.custom_id, line.response))
+                if len(answers) >= _INGEST_CHUNK:
+                    _store(stores, answers)
+            _store(stores, answers)
+        finally:
+            for store in stores[1:]:
+                store.close()
+        report.failed = len(failures)
+        missing = sorted(asked - report.seen)
         report.missing = len(missing)
         self.failures.add_all([*failures, *((m, missing_reason) for m in missing)])
         return report
+
+
+def _asked_lines(outputs: Iterable[Path], asked: set[str], report: IngestReport) -> Iterator[OutputLine]:
+    """The output lines of requests the round asked for, each request once; counts the others."""
+    for path in outputs:
+        for line in read_output(path):
+            if line.custom_id not in asked:
+                report.unknown += 1
+                if len(report.unknown_examples) < _UNKNOWN_EXAMPLES:
+                    report.unknown_examples.append(line.custom_id)
+            elif line.custom_id in report.seen:
+                report.duplicates += 1
+            else:
+                report.seen.add(line.custom_id)
+                report.answered += line.response is not None
+                yield line
+
+
+def _store(stores: list[ResponseCache], answers: list[tuple[str, dict[str, Any]]]) -> None:
+    for store in stores:
+        store.set_many(answers)
+    answers.clear()

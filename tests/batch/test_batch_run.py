@@ -123,3 +123,16 @@ def test_an_invalid_batch_answer_is_re_asked_in_the_next_round(server: FakeOpenA
     (record,) = [r for r in records(tmp_path / "run") if r["item_id"] == "it-00003"]
     (relevance,) = [v for v in record["verdicts"] if v["judge"] == "relevance_llm"]
     assert not relevance.get("unscored_reason") and relevance["provenance"]["reasks"] == 1
+
+
+def test_batch_answers_also_land_in_the_response_cache_for_later_online_runs(
+    server: FakeOpenAI, tmp_path: Path
+) -> None:
+    items, config = tmp_path / "items.jsonl", tmp_path / "config.yaml"
+    make_items(items, 20)
+    write_config(config, items, server.base_url)
+    assert audit(config, tmp_path / "batched", "--batch") == 0
+    assert audit(config, tmp_path / "online") == 0
+    assert server.chat_requests == []  # every answer came from the cache the batch filled
+    cached = [v["provenance"]["cached"] for r in records(tmp_path / "online") for v in r["verdicts"]]
+    assert len(cached) == 30 and all(cached)
