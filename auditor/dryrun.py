@@ -72,6 +72,12 @@ class DryRunReport:
         return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
 
     @property
+    def batch_cost_usd(self) -> float | None:
+        """The same calls at the batch rate (`auditor run --batch`)."""
+        costs = [j.estimate.batch_cost_usd for j in self.judges]
+        return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
+
+    @property
     def approximate(self) -> bool:
         return any(j.estimate.approximate for j in self.judges)
 
@@ -144,7 +150,7 @@ def render_dry_run(report: DryRunReport) -> str:
         lines.append("no LLM judge is configured: the run would call no model.")
     else:
         lines.append(f"model: {report.model}")
-        header = ("judge", "items", "calls", "prompt tokens", "completion tokens", "cost (USD)")
+        header = ("judge", "items", "calls", "prompt tokens", "completion tokens", "online USD", "batch USD")
         rows = [
             (
                 j.judge,
@@ -153,12 +159,21 @@ def render_dry_run(report: DryRunReport) -> str:
                 f"{j.estimate.prompt_tokens:,}",
                 f"{j.estimate.completion_tokens:,}",
                 _usd(j.estimate.cost_usd),
+                _usd(j.estimate.batch_cost_usd),
             )
             for j in report.judges
         ]
         prompt = sum(j.estimate.prompt_tokens for j in report.judges)
         completion = sum(j.estimate.completion_tokens for j in report.judges)
-        total = ("total", "", str(report.calls), f"{prompt:,}", f"{completion:,}", _usd(report.cost_usd))
+        total = (
+            "total",
+            "",
+            str(report.calls),
+            f"{prompt:,}",
+            f"{completion:,}",
+            _usd(report.cost_usd),
+            _usd(report.batch_cost_usd),
+        )
         widths = [max(len(r[i]) for r in (header, *rows, total)) for i in range(len(header))]
         for row in (header, *rows, total):
             lines.append(
@@ -184,7 +199,8 @@ def _caveats(report: DryRunReport) -> str:
     encoding = report.judges[0].estimate.encoding
     counts = f"approximate token counts ({encoding} encoding)" if report.approximate else "exact token counts"
     price = "" if report.cost_usd is not None else "; no price for this model in llm.prices, so no cost"
-    return f"{counts}; completion tokens are an expected reply length, re-asks not included{price}"
+    batch = "; batch: the same requests through `--batch` at the batch rate (llm.prices batch_discount)"
+    return f"{counts}; completion tokens are an expected reply length, re-asks not included{price}{batch}"
 
 
 def _usd(value: float | None) -> str:

@@ -18,7 +18,8 @@ from auditor.config import AuditConfig
 from auditor.llm.usage import PurposeUsage
 from auditor.types import StrictModel
 
-Status = Literal["running", "complete", "interrupted", "budget", "failed"]
+# "waiting": a batch round's requests were exported; the run goes on with --batch-ingest.
+Status = Literal["running", "complete", "interrupted", "budget", "failed", "waiting"]
 
 
 class InputFile(StrictModel):

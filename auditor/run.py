@@ -5,7 +5,9 @@ pulls from the stream. Each finished record is appended to `records.jsonl` at on
 crash or a Ctrl-C loses nothing that was finished, and `--resume` judges only what is
 missing. An error that stops the run (a wrong key, an endpoint gone) cancels the other
 workers: their items are absent, never half written. Ctrl-C and a reached budget stop
-taking new items and let the ones in flight finish.
+taking new items and let the ones in flight finish. A batch run (`options.batch`) makes
+passes in rounds (`auditor.batch.rounds`): an item waiting for a batch answer is not
+written in that pass.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import contextlib
 import signal
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +31,7 @@ from auditor.io import BadLine, count_lines, file_sha256, read_items
 from auditor.judges.base import Judge
 from auditor.judges.registry import build_judges, needs_llm
 from auditor.llm.errors import BudgetExceeded
+from auditor.llm.pending import item_scope
 from auditor.manifest import InputFile, JudgeEntry, LLMUsage, Manifest, Resume, Status, resume_changes
 from auditor.progress import Progress
 from auditor.routing import RoutingPolicy
@@ -38,7 +41,10 @@ from auditor.templates import load_prompt, load_rubric
 from auditor.types import AuditItem, AuditRecord
 
 if TYPE_CHECKING:
+    from auditor.batch.rounds import BatchPlan, Rounds
+    from auditor.batch.state import Round
     from auditor.llm import CacheMode, Gateway
+    from auditor.llm.batchmode import BatchMode
 
 
 @dataclass
@@ -53,6 +59,7 @@ class RunOptions:
     record: Path | None = None  # write every LLM exchange to this cassette directory
     replay: Path | None = None  # answer LLM calls only from this cassette directory
     cache: CacheMode = "use"  # "off": --no-cache, "refresh": --refresh-cache
+    batch: BatchPlan | None = None  # --batch, --batch-export DIR, --batch-ingest FILE...
 
 
 @dataclass
@@ -64,6 +71,8 @@ class RunResult:
     manifest: Manifest
     skipped_done: int = 0
     stop_reason: str | None = None
+    waiting: Round | None = None  # status "waiting": the exported batch round the run waits for
+    batch_notes: list[str] = field(default_factory=list)
 
 
 async def run_audit(
@@ -76,10 +85,15 @@ async def run_audit(
     if not options.input.is_file():
         raise UserError(f"{options.input}: input file not found")
     rundir = _prepare_rundir(options)
-    async with gateway_for(config, options.record, options.replay, options.cache) as gateway:
+    mode = _batch_mode(config, options)
+    async with gateway_for(config, options.record, options.replay, options.cache, mode) as gateway:
         judges = list(judges) if judges is not None else build_judges(config, gateway)
         batch = _Batch(config, options, rundir, judges)
-        result = await batch.run()
+        try:
+            result = await batch.run(_rounds(options, rundir, mode, gateway))
+        finally:
+            if mode is not None:
+                mode.close()
         if gateway is not None:
             result.manifest.llm = LLMUsage(
                 model=gateway.settings.model, total=gateway.total_usage(), by_purpose=gateway.usage
@@ -88,9 +102,42 @@ async def run_audit(
         return result
 
 
+def _batch_mode(config: AuditConfig, options: RunOptions) -> BatchMode | None:
+    if options.batch is None:
+        return None
+    if config.llm is None or not needs_llm(config):
+        raise UserError("--batch, --batch-export and --batch-ingest need an LLM judge and an 'llm:' section")
+    from auditor.batch.state import BATCH_DIR
+    from auditor.llm.batchmode import BatchMode
+    from auditor.llm.cache import cache_directory
+
+    mirror = cache_directory(config.llm.cache_dir) if options.cache != "off" else None
+    submits = options.batch.kind == "api"
+    return BatchMode(options.out / BATCH_DIR, config.llm.batch, submits=submits, mirror=mirror)
+
+
+def _rounds(
+    options: RunOptions, rundir: RunDir, mode: BatchMode | None, gateway: Gateway | None
+) -> Rounds | None:
+    if options.batch is None or mode is None:
+        return None
+    from auditor.batch.rounds import Rounds
+    from auditor.llm.batchapi import BatchAPI
+
+    api = None
+    if options.batch.kind == "api":
+        assert gateway is not None and gateway.client is not None and gateway.endpoint is not None
+        api = BatchAPI(gateway.client, gateway.endpoint, gateway.settings)
+    return Rounds(options.batch, rundir.path, mode, api, progress=options.progress)
+
+
 @contextlib.asynccontextmanager
 async def gateway_for(
-    config: AuditConfig, record: Path | None = None, replay: Path | None = None, cache: CacheMode = "use"
+    config: AuditConfig,
+    record: Path | None = None,
+    replay: Path | None = None,
+    cache: CacheMode = "use",
+    batch: BatchMode | None = None,
 ) -> AsyncIterator[Gateway | None]:
     """One gateway (one client, cache and budget) for the whole run, when a judge needs it."""
     if not needs_llm(config):
@@ -102,7 +149,12 @@ async def gateway_for(
 
     settings = config.llm.model_copy(update={"max_in_flight": config.concurrency})
     gateway = Gateway(
-        settings, record_dir=record, replay_dir=replay, max_cost_usd=config.max_cost_usd, cache_mode=cache
+        settings,
+        record_dir=record,
+        replay_dir=replay,
+        max_cost_usd=config.max_cost_usd,
+        cache_mode=cache,
+        batch=batch,
     )
     try:
         yield gateway
@@ -124,6 +176,9 @@ class _Batch:
         self.stop = asyncio.Event()
         self.stop_reason: list[str] = []
         self.status: Status = "complete"
+        self.passes = 0
+        self.written: set[str] = set()  # items written by this invocation (a batch run makes several passes)
+        self.waiting = 0  # items of the current pass that wait for a batch answer
 
     def halt(self, status: Status, reason: str) -> None:
         if not self.stop_reason:
@@ -131,28 +186,42 @@ class _Batch:
             self.stop_reason.append(reason)
         self.stop.set()
 
-    async def run(self) -> RunResult:
+    async def run(self, rounds: Rounds | None = None) -> RunResult:
         if self.done:
             for record in read_records(self.rundir.records_path):
                 self.stats.add(record)
         t0 = time.perf_counter()
         self.manifest.status, self.manifest.started_at = "running", _now()
         self.rundir.write_manifest(self.manifest)
-        self.rundir.open(append=self.options.resume)
-        progress = Progress(
-            total=count_lines(self.options.input), done=len(self.done), enabled=self.options.progress
-        )
-        source = read_items(self.options.input)
         try:
-            with _stop_on_signals(self), progress:
-                await self._work(source, progress)
+            with _stop_on_signals(self):
+                if rounds is None:
+                    await self.one_pass()
+                else:
+                    await rounds.drive(self.one_pass, self.stop)
         except UserError as exc:
             self.halt("failed", str(exc))
             self._finish(time.perf_counter() - t0)
             raise
+        if rounds is not None and rounds.waiting is not None:
+            self.status = "waiting"
+        result = self._finish(time.perf_counter() - t0)
+        if rounds is not None:
+            result.waiting, result.batch_notes = rounds.waiting, rounds.notes
+        return result
+
+    async def one_pass(self) -> None:
+        """Every item not yet written, once through the graph (a batch run calls this per round)."""
+        self.passes += 1
+        self.waiting = 0
+        self.rundir.open(append=self.options.resume or self.passes > 1)
+        done = len(self.done) + len(self.written)
+        progress = Progress(total=count_lines(self.options.input), done=done, enabled=self.options.progress)
+        try:
+            with progress:
+                await self._work(read_items(self.options.input), progress)
         finally:
             self.rundir.close()
-        return self._finish(time.perf_counter() - t0)
 
     async def _work(self, source: Iterator[AuditItem | BadLine], progress: Progress) -> None:
         """The workers as one task group: the first error cancels the others and waits for them.
@@ -173,21 +242,28 @@ class _Batch:
     async def worker(self, source: Iterator[AuditItem | BadLine], progress: Progress) -> None:
         for entry in _until(self.stop, source):
             if isinstance(entry, BadLine):
+                if self.passes > 1:  # counted and written in the first pass
+                    continue
                 self.stats.add_bad_line(entry)
                 self.rundir.write_error(entry)
                 progress.advance()
                 if self.config.fail_fast:
                     self.halt("failed", str(entry.error))
                 continue
-            if entry.id in self.done:
+            if entry.id in self.done or entry.id in self.written:
                 continue
             try:
-                record = await _judge_item(self.graph, self.context, entry)
+                with item_scope() as scope:
+                    record = await _judge_item(self.graph, self.context, entry)
             except BudgetExceeded as exc:
                 # The item is not written; `--resume` with a larger budget judges it.
                 self.halt("budget", f"budget reached: {exc}")
                 return
+            if scope.pending:  # a batch round asked for one of its answers: written in a later pass
+                self.waiting += 1
+                continue
             self.rundir.write_record(record)
+            self.written.add(entry.id)
             self.stats.add(record)
             progress.advance()
 
