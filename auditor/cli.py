@@ -268,7 +268,7 @@ def cmd_eval_pii(args: argparse.Namespace) -> int:
     """Measure the PII detector's precision, recall and F2 on labelled data."""
     from auditor.pii.evaluate import render_eval, run_eval_pii
 
-    demo = Path("examples/seller_support")
+    demo = Path(args.demo)
     result = run_eval_pii(
         Path(args.dataset) if args.dataset else None,
         demo_items=None if args.no_demo else demo / "items.jsonl",
@@ -288,6 +288,12 @@ def _eval_pii_parser(sub: Any) -> None:
         " scored as a tuning and a held-out test part (by template_id)",
     )
     p.add_argument("--limit", type=int, help="only the first N sentences of each part")
+    p.add_argument(
+        "--demo",
+        default="examples/seller_support",
+        help="a directory with items.jsonl and labels.jsonl whose PII leaks are labelled"
+        " (default: the demo set, relative to the current directory)",
+    )
     p.add_argument("--no-demo", action="store_true", help="skip the demo set's labelled leaks")
     p.set_defaults(func=cmd_eval_pii)
 

@@ -365,11 +365,12 @@ def _judge_entry(judge: Judge, config: AuditConfig) -> JudgeEntry:
     """What the manifest keeps of a judge: from its config entry, if it has one."""
     jc: JudgeConfig | None = next((c for c in config.judges if c.name == judge.name), None)
     if jc is None:
-        return JudgeEntry(name=judge.name, criterion=judge.criterion)
+        return JudgeEntry(judge=judge.name, criterion=judge.criterion, backend=judge.backend)
     return JudgeEntry(
-        name=judge.name,
+        judge=judge.name,
         criterion=judge.criterion,
         kind=jc.kind,
+        backend=judge.backend,
         model=config.llm.model if config.llm is not None and jc.calls_model else None,
         prompt_version=load_prompt(jc.prompt).full_version if jc.prompt else None,
         rubric_version=load_rubric(jc.rubric).full_version if jc.rubric else None,

@@ -148,13 +148,15 @@ def read_records(path: Path) -> list[AuditRecord]:
 
 
 def latest_per_item(records: list[AuditRecord]) -> list[AuditRecord]:
-    """One record per item: the later one where an item was judged twice, kept at its first position.
+    """One record per item (and target): the later one where an item was judged twice, kept at
+    its first position.
 
-    A healthy run writes each item once; this is the one policy for reading a run that did not.
+    A healthy run writes each item once per target; this is the one policy for reading a run
+    that did not (the report and `auditor compare` both read runs through it).
     """
-    latest: dict[str, AuditRecord] = {}
+    latest: dict[tuple[str | None, str], AuditRecord] = {}
     for record in records:
-        latest[record.item_id] = record
+        latest[(record.target, record.item_id)] = record
     return list(latest.values())
 
 

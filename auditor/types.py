@@ -149,6 +149,39 @@ class Regulatory(StrictModel):
         return list(dict.fromkeys(t.law for t in self.touches))
 
 
+class JudgeIdentity(StrictModel):
+    """Which judge, and what it runs on: the one description of a judge that verdicts,
+    thresholds and the manifest share.
+
+    Routing applies a calibrated threshold only to verdicts of the identity it was measured
+    on (`thresholds.json`); the manifest records each configured judge's identity, so a
+    `--resume` can refuse a changed judge (`manifest.JudgeEntry` adds its criterion and kind).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    judge: str
+    backend: str | None = None  # None: verdicts from another tool, which carry no provenance
+    model: str | None = None
+    prompt_version: str | None = None
+    rubric_version: str | None = None
+
+    @classmethod
+    def of(cls, judge: str, provenance: Provenance) -> JudgeIdentity:
+        """The identity a verdict's provenance records."""
+        return cls(
+            judge=judge,
+            backend=provenance.backend,
+            model=provenance.model,
+            prompt_version=provenance.prompt_version,
+            rubric_version=provenance.rubric_version,
+        )
+
+    def describe(self) -> str:
+        parts = [self.backend, self.model, self.prompt_version, self.rubric_version]
+        return f"{self.judge} ({', '.join(p or '-' for p in parts)})"
+
+
 class Verdict(StrictModel):
     """A judge's decision on one criterion for one item, or why there is none."""
 

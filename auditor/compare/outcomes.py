@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import UserError
-from auditor.rundir import RunDir, read_records
+from auditor.rundir import RunDir, latest_per_item, read_records
 from auditor.types import AuditRecord
 
 
@@ -46,7 +46,7 @@ def load_targets(run_dirs: Sequence[Path]) -> list[Target]:
     targets: dict[str, Target] = {}
     names = _run_names(run_dirs)
     for run_dir, run_name in zip(run_dirs, names, strict=True):
-        for record in read_records(run_dir):
+        for record in latest_per_item(read_records(run_dir)):
             name = record.target or run_name
             target = targets.setdefault(name, Target(name=name, run=run_dir))
             if target.run != run_dir:
@@ -73,8 +73,6 @@ def _run_names(run_dirs: Sequence[Path]) -> list[str]:
 
 
 def _add(target: Target, record: AuditRecord) -> None:
-    # A resumed run may have judged an item twice: the later record counts (as in
-    # `rundir.latest_per_item`, here per target, since one run may hold several).
     target.outcomes[record.item_id] = {c.criterion: Outcome(c.passed, c.score) for c in record.consensus}
     target.metadata[record.item_id] = record.metadata
 
