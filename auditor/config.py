@@ -20,6 +20,7 @@ from auditor.acceptance.criteria import AcceptanceCriterion
 from auditor.errors import UserError
 from auditor.llm.settings import USER_CACHE, LLMSettings
 from auditor.pii.severity import Severity
+from auditor.suites.options import SuiteConfig
 from auditor.templates import locate
 from auditor.types import StrictModel
 from auditor.yamlio import read_yaml, validate
@@ -127,6 +128,7 @@ class AuditConfig(StrictModel):
     max_cost_usd: float | None = None
     report: bool = False  # write report.md/report.html at the end of a run
     acceptance: list[AcceptanceCriterion] = Field(default_factory=list)  # the bars `auditor gate` decides
+    suites: list[SuiteConfig] = Field(default_factory=list)  # perturbed copies of every item (auditor.suites)
 
 
 def load_config(path: Path | str, overrides: dict[str, Any] | None = None) -> AuditConfig:

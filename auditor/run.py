@@ -33,6 +33,8 @@ from auditor.manifest import InputFile, JudgeEntry, LLMUsage, Manifest, Resume, 
 from auditor.progress import Progress
 from auditor.routing import RoutingPolicy
 from auditor.rundir import RunDir, read_records, trim_to_whole_records
+from auditor.suites.options import calls_model as suites_call_model
+from auditor.suites.registry import build_suites, derive_items
 from auditor.summary import RunStats
 from auditor.templates import load_prompt, load_rubric
 from auditor.types import AuditItem, AuditRecord
@@ -78,7 +80,7 @@ async def run_audit(
     rundir = _prepare_rundir(options)
     async with gateway_for(config, options.record, options.replay, options.cache) as gateway:
         judges = list(judges) if judges is not None else build_judges(config, gateway)
-        batch = _Batch(config, options, rundir, judges)
+        batch = _Batch(config, options, rundir, judges, gateway)
         result = await batch.run()
         if gateway is not None:
             result.manifest.llm = LLMUsage(
@@ -92,12 +94,15 @@ async def run_audit(
 async def gateway_for(
     config: AuditConfig, record: Path | None = None, replay: Path | None = None, cache: CacheMode = "use"
 ) -> AsyncIterator[Gateway | None]:
-    """One gateway (one client, cache and budget) for the whole run, when a judge needs it."""
-    if not needs_llm(config):
+    """One gateway (one client, cache and budget) for the whole run, when a judge or a suite needs it."""
+    if not (needs_llm(config) or suites_call_model(config.suites)):
         yield None
         return
     if config.llm is None:
-        raise UserError("an LLM judge is configured but the config has no 'llm:' section (model, endpoint)")
+        raise UserError(
+            "an LLM judge or a model suite is configured, "
+            "but the config has no 'llm:' section (model, endpoint)"
+        )
     from auditor.llm import Gateway
 
     settings = config.llm.model_copy(update={"max_in_flight": config.concurrency})
@@ -113,9 +118,18 @@ async def gateway_for(
 class _Batch:
     """One pass over the input: workers, the run directory, counts and the stop signal."""
 
-    def __init__(self, config: AuditConfig, options: RunOptions, rundir: RunDir, judges: list[Judge]) -> None:
+    def __init__(
+        self,
+        config: AuditConfig,
+        options: RunOptions,
+        rundir: RunDir,
+        judges: list[Judge],
+        gateway: Gateway | None = None,
+    ) -> None:
         self.config, self.options, self.rundir = config, options, rundir
         self.graph = build_graph(judges)
+        self.suites = build_suites(config.suites)
+        self.gateway = gateway
         self.context = RunContext(routing=RoutingPolicy.from_config(config.routing))
         self.stats = RunStats()
         # Checked before anything in the run directory changes: a refused resume leaves it as it was.
@@ -140,7 +154,9 @@ class _Batch:
         self.rundir.write_manifest(self.manifest)
         self.rundir.open(append=self.options.resume)
         progress = Progress(
-            total=count_lines(self.options.input), done=len(self.done), enabled=self.options.progress
+            total=count_lines(self.options.input),
+            done=0 if self.suites else len(self.done),  # with suites, every item passes again
+            enabled=self.options.progress,
         )
         source = read_items(self.options.input)
         try:
@@ -179,17 +195,22 @@ class _Batch:
                 if self.config.fail_fast:
                     self.halt("failed", str(entry.error))
                 continue
-            if entry.id in self.done:
+            if entry.id in self.done and not self.suites:
                 continue
             try:
-                record = await _judge_item(self.graph, self.context, entry)
+                # An item and its suites' variants are one unit of progress; each is written as it finishes.
+                for item in [entry, *await derive_items(entry, self.suites, self.gateway)]:
+                    if item.id not in self.done:
+                        self._write(await _judge_item(self.graph, self.context, item))
             except BudgetExceeded as exc:
                 # The item is not written; `--resume` with a larger budget judges it.
                 self.halt("budget", f"budget reached: {exc}")
                 return
-            self.rundir.write_record(record)
-            self.stats.add(record)
             progress.advance()
+
+    def _write(self, record: AuditRecord) -> None:
+        self.rundir.write_record(record)
+        self.stats.add(record)
 
     def _finish(self, elapsed: float) -> RunResult:
         new_items = self.stats.items - len(self.done)
@@ -222,6 +243,8 @@ async def _judge_item(graph: Any, context: RunContext, item: AuditItem) -> Audit
         verdicts=state["verdicts_sorted"],
         consensus=state["consensus"],
         route=state["route"],
+        parent_id=item.parent_id,
+        suite=item.suite,
         metadata=item.metadata,
         duration_ms=round((time.perf_counter() - started) * 1000, 3),
     )

@@ -28,8 +28,24 @@ class ChatTurn(StrictModel):
     content: str
 
 
+class SuiteMark(StrictModel):
+    """How a derived item was made from its parent: the suite, its variant and the cues it set.
+
+    `cues` are what the variant changed that the metrics group by: a counterfactual's
+    `group` and `gender`, a code switch's `language`, an injection's `canary`.
+    """
+
+    name: str
+    variant: str | None = None
+    cues: dict[str, str] = Field(default_factory=dict)
+
+
 class AuditItem(StrictModel):
-    """One sample to audit: the seller's question and the assistant's answer."""
+    """One sample to audit: the seller's question and the assistant's answer.
+
+    A derived item (a suite's perturbation of another item, `auditor.suites`) names its
+    `parent_id` and the `suite` that made it.
+    """
 
     id: str = Field(min_length=1)
     prompt: str | list[ChatTurn]
@@ -37,6 +53,8 @@ class AuditItem(StrictModel):
     reference: str | None = None
     context: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
+    parent_id: str | None = None
+    suite: SuiteMark | None = None
 
     @field_validator("id")
     @classmethod
@@ -187,6 +205,8 @@ class AuditRecord(StrictModel):
 
     item_id: str
     target: str | None = None  # the system under test that answered; None: the run's only answer
+    parent_id: str | None = None  # a derived item's parent (`auditor.suites`); None: an item of the input
+    suite: SuiteMark | None = None
     verdicts: list[Verdict]
     consensus: list[Consensus] = Field(default_factory=list)
     route: Route
