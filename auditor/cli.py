@@ -109,8 +109,10 @@ def _print_written(out: Path) -> None:
         ("records.jsonl", "one record per item: verdicts, evidence, routing"),
         ("manifest.json", "settings, versions, input hash, counts, tokens, cost"),
         ("errors.jsonl", "input lines that could not be read"),
+        ("robustness.json", "suites: flip rates, comply rate, group gaps (docs/robustness.md)"),
     ):
-        print(f"    {out / name!s:<40} {what}")
+        if (out / name).exists() or name != "robustness.json":
+            print(f"    {out / name!s:<40} {what}")
     print("  next:")
     print(f"    auditor calibrate --verdicts {out} --human LABELS.jsonl   # agreement with human labels")
     print(f"    auditor report {out}                                       # report.md and report.html")
@@ -168,6 +170,24 @@ def _probe_parser(sub: Any) -> None:
     p.add_argument("--limit", type=int, help="only the first N items")
     p.add_argument("--out", help="write probe.json and probe.txt here")
     p.set_defaults(func=cmd_probe)
+
+
+def cmd_robustness(args: argparse.Namespace) -> int:
+    """Robustness, fairness and reliability figures of a run with suites: robustness.json and a table."""
+    from auditor.suites.command import compute_robustness, render_table
+
+    run_dir = Path(args.run_dir)
+    result = compute_robustness(run_dir, seed=args.seed)
+    print(render_table(result))
+    print(f"  wrote {result.write(run_dir)}")
+    return EXIT_OK
+
+
+def _robustness_parser(sub: Any) -> None:
+    p = sub.add_parser("robustness", help="suite flip rates, comply rate and group gaps (docs/robustness.md)")
+    p.add_argument("run_dir", help="a run directory")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    p.set_defaults(func=cmd_robustness)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -571,6 +591,7 @@ PARSERS: list[Callable[[Any], None]] = [
     _report_parser,
     _compare_parser,
     _gate_parser,
+    _robustness_parser,
     _eval_pii_parser,
     _probe_parser,
     _export_parser,

@@ -82,6 +82,10 @@ async def run_audit(
         judges = list(judges) if judges is not None else build_judges(config, gateway)
         batch = _Batch(config, options, rundir, judges, gateway)
         result = await batch.run()
+        if config.suites:
+            from auditor.suites.command import write_robustness
+
+            write_robustness(rundir.path)  # over the items finished so far, whatever the run's status
         if gateway is not None:
             result.manifest.llm = LLMUsage(
                 model=gateway.settings.model, total=gateway.total_usage(), by_purpose=gateway.usage
