@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import signal
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ from auditor.io import BadLine, count_lines, file_sha256, read_items
 from auditor.judges.base import Judge
 from auditor.judges.registry import build_judges, needs_llm
 from auditor.llm.errors import BudgetExceeded
+from auditor.llm.settings import USER_CACHE
 from auditor.manifest import InputFile, JudgeEntry, LLMUsage, Manifest, Resume, Status, resume_changes
 from auditor.progress import Progress
 from auditor.routing import RoutingPolicy
@@ -36,6 +37,7 @@ from auditor.rundir import RunDir, read_records, trim_to_whole_records
 from auditor.suites.options import calls_model as suites_call_model
 from auditor.suites.registry import build_suites, derive_items
 from auditor.summary import RunStats
+from auditor.targets.systems import SystemUnderTest, open_targets, target_usage
 from auditor.templates import load_prompt, load_rubric
 from auditor.types import AuditItem, AuditRecord
 
@@ -78,20 +80,43 @@ async def run_audit(
     if not options.input.is_file():
         raise UserError(f"{options.input}: input file not found")
     rundir = _prepare_rundir(options)
-    async with gateway_for(config, options.record, options.replay, options.cache) as gateway:
+    async with (
+        gateway_for(config, options.record, options.replay, options.cache) as gateway,
+        open_targets(
+            config.targets,
+            options.input,
+            cache_dir=config.llm.cache_dir if config.llm else USER_CACHE,
+            max_in_flight=config.concurrency,
+            record=options.record,
+            replay=options.replay,
+            cache=options.cache,
+        ) as targets,
+    ):
         judges = list(judges) if judges is not None else build_judges(config, gateway)
-        batch = _Batch(config, options, rundir, judges, gateway)
-        result = await batch.run()
+        batch = _Batch(config, options, rundir, judges, targets, gateway)
+        try:
+            result = await batch.run()
+        finally:
+            _write_usage(rundir, batch.manifest, gateway, targets)
         if config.suites:
             from auditor.suites.command import write_robustness
 
             write_robustness(rundir.path)  # over the items finished so far, whatever the run's status
-        if gateway is not None:
-            result.manifest.llm = LLMUsage(
-                model=gateway.settings.model, total=gateway.total_usage(), by_purpose=gateway.usage
-            )
-            rundir.write_manifest(result.manifest)
         return result
+
+
+def _write_usage(
+    rundir: RunDir, manifest: Manifest, gateway: Gateway | None, targets: Mapping[str, SystemUnderTest]
+) -> None:
+    """The judges' and the targets' model usage into the manifest, also when the run stopped."""
+    if gateway is None and not targets:
+        return
+    if gateway is not None:
+        manifest.llm = LLMUsage(
+            model=gateway.settings.model, total=gateway.total_usage(), by_purpose=gateway.usage
+        )
+    manifest.targets = target_usage(targets)
+    rundir.write_manifest(manifest)
 
 
 @contextlib.asynccontextmanager
@@ -128,13 +153,16 @@ class _Batch:
         options: RunOptions,
         rundir: RunDir,
         judges: list[Judge],
+        targets: Mapping[str, SystemUnderTest],
         gateway: Gateway | None = None,
     ) -> None:
         self.config, self.options, self.rundir = config, options, rundir
-        self.graph = build_graph(judges)
+        self.graph = build_graph(judges, generate=bool(targets))
         self.suites = build_suites(config.suites)
-        self.gateway = gateway
-        self.context = RunContext(routing=RoutingPolicy.from_config(config.routing))
+        self.gateway = gateway  # the judges' gateway, which a model suite's rewrites go through
+        self.context = RunContext(routing=RoutingPolicy.from_config(config.routing), targets=targets)
+        # One unit of work is an item, or an item for each target: resume keys are (item id, target).
+        self.target_names: list[str | None] = list(targets) or [None]
         self.stats = RunStats()
         # Checked before anything in the run directory changes: a refused resume leaves it as it was.
         self.manifest = _start_manifest(config, options, rundir, judges)
@@ -158,7 +186,7 @@ class _Batch:
         self.rundir.write_manifest(self.manifest)
         self.rundir.open(append=self.options.resume)
         progress = Progress(
-            total=count_lines(self.options.input),
+            total=count_lines(self.options.input) * len(self.target_names),
             done=0 if self.suites else len(self.done),  # with suites, every item passes again
             enabled=self.options.progress,
         )
@@ -199,22 +227,27 @@ class _Batch:
                 if self.config.fail_fast:
                     self.halt("failed", str(entry.error))
                 continue
-            if entry.id in self.done and not self.suites:
-                continue
             try:
-                # An item and its suites' variants are one unit of progress; each is written as it finishes.
-                for item in [entry, *await derive_items(entry, self.suites, self.gateway)]:
-                    if item.id not in self.done:
-                        self._write(await _judge_item(self.graph, self.context, item))
+                await self._item(entry, progress)
             except BudgetExceeded as exc:
                 # The item is not written; `--resume` with a larger budget judges it.
                 self.halt("budget", f"budget reached: {exc}")
                 return
-            progress.advance()
 
-    def _write(self, record: AuditRecord) -> None:
-        self.rundir.write_record(record)
-        self.stats.add(record)
+    async def _item(self, entry: AuditItem, progress: Progress) -> None:
+        """One input item and its suites' variants, for each target; each record written as it finishes."""
+        if not self.suites and all((entry.id, t) in self.done for t in self.target_names):
+            return  # with suites, a judged item's variants may be missing: they are derived again (same ids)
+        items = [entry, *await derive_items(entry, self.suites, self.gateway)]
+        for target in self.target_names:
+            for item in items:
+                if self.stop.is_set():
+                    return  # stopping: the rest is judged on `--resume`
+                if (item.id, target) not in self.done:
+                    record = await _judge_item(self.graph, self.context, item, target)
+                    self.rundir.write_record(record)
+                    self.stats.add(record)
+            progress.advance()
 
     def _finish(self, elapsed: float) -> RunResult:
         new_items = self.stats.items - len(self.done)
@@ -239,16 +272,20 @@ class _Batch:
         )
 
 
-async def _judge_item(graph: Any, context: RunContext, item: AuditItem) -> AuditRecord:
+async def _judge_item(graph: Any, context: RunContext, item: AuditItem, target: str | None) -> AuditRecord:
     started = time.perf_counter()
-    state = await graph.ainvoke({"item": item}, context=context)
+    state = await graph.ainvoke(
+        {"item": item} if target is None else {"item": item, "target": target}, context=context
+    )
     return AuditRecord(
         item_id=item.id,
+        target=target,
+        answer=state.get("answer"),
+        parent_id=item.parent_id,
+        suite=item.suite,
         verdicts=state["verdicts_sorted"],
         consensus=state["consensus"],
         route=state["route"],
-        parent_id=item.parent_id,
-        suite=item.suite,
         metadata=item.metadata,
         duration_ms=round((time.perf_counter() - started) * 1000, 3),
     )

@@ -106,22 +106,24 @@ class RunDir:
             raise UserError(f"{path}: field '{where}': {problem['msg']}") from None
 
 
-def trim_to_whole_records(records_path: Path) -> set[str]:
-    """Cut a torn last line off `records.jsonl` (the file is changed) and return the ids kept.
+def trim_to_whole_records(records_path: Path) -> set[tuple[str, str | None]]:
+    """Cut a torn last line off `records.jsonl` (the file is changed) and return what it keeps:
+    (item id, target) per record, the target None in a run without targets.
 
     A run killed mid-write can leave a partial last line. It is removed here so that
     item is judged again and the file stays valid JSONL.
     """
     if not records_path.exists():
         return set()
-    ids: set[str] = set()
+    ids: set[tuple[str, str | None]] = set()
     good_bytes = 0
     with records_path.open("rb") as handle:
         for raw in handle:
             if not raw.endswith(b"\n"):
                 break
             try:
-                ids.add(json.loads(raw)["item_id"])
+                record = json.loads(raw)
+                ids.add((record["item_id"], record.get("target")))
             except (ValueError, KeyError, TypeError):
                 break
             good_bytes += len(raw)
@@ -148,13 +150,14 @@ def read_records(path: Path) -> list[AuditRecord]:
 
 
 def latest_per_item(records: list[AuditRecord]) -> list[AuditRecord]:
-    """One record per item: the later one where an item was judged twice, kept at its first position.
+    """One record per item and target: the later one where it was judged twice, kept at its
+    first position.
 
-    A healthy run writes each item once; this is the one policy for reading a run that did not.
+    A healthy run writes each (item, target) once; this is the one policy for reading a run that did not.
     """
-    latest: dict[str, AuditRecord] = {}
+    latest: dict[tuple[str, str | None], AuditRecord] = {}
     for record in records:
-        latest[record.item_id] = record
+        latest[record.key] = record
     return list(latest.values())
 
 

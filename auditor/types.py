@@ -200,11 +200,30 @@ class Consensus(StrictModel):
     disagreement: bool = False
 
 
+AnswerTag = Literal["empty", "truncated"]
+
+
+class Answer(StrictModel):
+    """What a system under test (a config's target) answered to an item's prompt.
+
+    An empty answer or one cut off at the length limit is judged as it is and tagged;
+    `error` says why there is no answer at all (the target refused this request, or its
+    responses file has none for the item), and then every verdict is unscored.
+    """
+
+    text: str = ""
+    finish_reason: str | None = None  # "length": cut off at the target's max_tokens
+    tags: list[AnswerTag] = Field(default_factory=list)
+    error: str | None = None
+    provenance: Provenance | None = None  # None: read from a responses file, not generated
+
+
 class AuditRecord(StrictModel):
-    """Everything auditor concluded about one item."""
+    """Everything auditor concluded about one item (for one target, when the config has targets)."""
 
     item_id: str
     target: str | None = None  # the system under test that answered; None: the run's only answer
+    answer: Answer | None = None  # the target's answer that was judged; None: the input's `response`
     parent_id: str | None = None  # a derived item's parent (`auditor.suites`); None: an item of the input
     suite: SuiteMark | None = None
     verdicts: list[Verdict]
@@ -212,6 +231,11 @@ class AuditRecord(StrictModel):
     route: Route
     metadata: dict[str, Any] = Field(default_factory=dict)
     duration_ms: float = 0.0
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """What a run judges once: an item, for each target."""
+        return self.item_id, self.target
 
     @property
     def pii_spans(self) -> list[PIISpan]:

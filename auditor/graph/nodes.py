@@ -11,6 +11,7 @@ from auditor.aggregate import consensus
 from auditor.graph.state import ItemState, RunContext
 from auditor.judges.base import Judge, verdict_or_unscored
 from auditor.routing import decide
+from auditor.types import Provenance, Verdict
 
 
 # Protocols rather than Callable[...]: LangGraph's node types match a parameter named `state`.
@@ -21,6 +22,17 @@ class StateNode(Protocol):
 
 class ContextNode(Protocol):
     def __call__(self, state: ItemState, runtime: Runtime[RunContext]) -> Awaitable[dict[str, Any]]: ...
+
+
+def make_generate() -> ContextNode:
+    """Ask the item's target for its answer; the judges then judge that answer."""
+
+    async def generate(state: ItemState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        item = state["item"]
+        answer = await runtime.context.targets[state["target"]].answer(item)
+        return {"item": item.model_copy(update={"response": answer.text}), "answer": answer}
+
+    return generate
 
 
 def make_prepare(judges: list[Judge]) -> StateNode:
@@ -39,6 +51,14 @@ def make_judge_node(judge: Judge) -> StateNode:
     async def judge_node(state: ItemState) -> dict[str, Any]:
         if judge.name not in state["judges"]:
             return {}
+        answer = state.get("answer")
+        if answer is not None and answer.error is not None:  # nothing to judge: unscored, with why
+            reason = f"no answer to judge: {answer.error}"
+            return {
+                "verdicts": [
+                    Verdict.unscored(judge.name, judge.criterion, reason, Provenance(backend=judge.backend))
+                ]
+            }
         return {"verdicts": [await verdict_or_unscored(judge, state["item"])]}
 
     return judge_node

@@ -26,7 +26,7 @@ from auditor.llm import local as local_backend
 from auditor.llm.cache import CacheMode, ResponseCache, cache_directory
 from auditor.llm.cassette import Recorder, Replayer
 from auditor.llm.client import Endpoint, make_client, post_chat, resolve_endpoint
-from auditor.llm.completion import Completion, Sample, TokenLogprob, TopLogprob
+from auditor.llm.completion import Completion, Generation, Sample, TokenLogprob, TopLogprob
 from auditor.llm.errors import EndpointError, ItemRejected, TransientError
 from auditor.llm.limits import AdaptiveLimiter
 from auditor.llm.local import LocalServer
@@ -226,6 +226,28 @@ class Gateway:
             usage.unscored += 1
         return Completion(
             samples=tuple(samples), provenance=self._provenance(body, tally), unscored_reason=reason
+        )
+
+    async def generate(self, messages: Sequence[Message], *, purpose: str = "generate") -> Generation:
+        """Ask the model for a free-text answer (a system under test answering an item's prompt).
+
+        The same path as `complete` (cassette, cache, budget, retries, usage), without a schema
+        or a re-ask: the answer is what the model said, an empty or cut-off one included.
+        Raises ItemRejected when the endpoint refuses this request, and what `complete` raises.
+        """
+        body = build_request(self.settings, normalize_messages(messages), None)
+        self._usage.setdefault(purpose, PurposeUsage()).calls += 1
+        tally = _Tally()
+        try:
+            reply = await self._exchange(body, purpose, tally)
+        except ItemRejected:
+            self._usage[purpose].rejected += 1
+            raise
+        choice = reply.choices[0]  # a parsed reply has at least one
+        return Generation(
+            text=choice.message.content or "",
+            finish_reason=choice.finish_reason,
+            provenance=self._provenance(body, tally),
         )
 
     async def _samples(
