@@ -220,3 +220,16 @@ def test_a_model_that_gives_no_usable_rewrite_skips_the_variant(
                 return await derive_items(item(marketplace="CA"), build_suites(config.suites), gateway)
 
         assert asyncio.run(run()) == []
+
+
+def test_a_robustness_criterion_that_names_the_wrong_suite_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("acceptance:\n  - {suite: typos, metric: comply_rate, max: 0.0}\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"c.yaml:2: .*comply_rate belongs to the injection suite"):
+        load_config(path)
+    path.write_text("acceptance:\n  - {metric: max_gap, max: 0.1}\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"max_gap needs 'suite: counterfactual' or 'across: FIELD'"):
+        load_config(path)
+    path.write_text("acceptance:\n  - {metric: pass_flip_rate, max: 0.1}\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"pass_flip_rate needs 'suite'"):
+        load_config(path)
