@@ -133,12 +133,16 @@ class AuditConfig(StrictModel):
     # Systems under test: each is asked every item's prompt and its answer judged (docs/benchmark.md).
     # Empty: the judges judge the input's `response`, as always.
     targets: list[TargetConfig] = Field(default_factory=list)
+    # Reliability: each target is asked every input item this many times, at its temperature.
+    samples: int = Field(default=1, ge=1, le=20)
 
     @model_validator(mode="after")
     def _unique_target_names(self) -> AuditConfig:
         names = [t.name for t in self.targets]
         if duplicates := sorted({n for n in names if names.count(n) > 1}):
             raise ValueError(f"target names must be unique, repeated: {', '.join(duplicates)}")
+        if self.samples > 1 and not self.targets:
+            raise ValueError("'samples' asks each target several times: the config has no 'targets:'")
         return self
 
 

@@ -228,14 +228,20 @@ class Gateway:
             samples=tuple(samples), provenance=self._provenance(body, tally), unscored_reason=reason
         )
 
-    async def generate(self, messages: Sequence[Message], *, purpose: str = "generate") -> Generation:
+    async def generate(
+        self, messages: Sequence[Message], *, purpose: str = "generate", seed_offset: int = 0
+    ) -> Generation:
         """Ask the model for a free-text answer (a system under test answering an item's prompt).
 
         The same path as `complete` (cassette, cache, budget, retries, usage), without a schema
         or a re-ask: the answer is what the model said, an empty or cut-off one included.
-        Raises ItemRejected when the endpoint refuses this request, and what `complete` raises.
+        `seed_offset` > 0 asks for another draw (another seed, another cache entry): the
+        repeated samples of a reliability run. Raises ItemRejected when the endpoint refuses
+        this request, and what `complete` raises.
         """
         body = build_request(self.settings, normalize_messages(messages), None)
+        if seed_offset:
+            body = follow_up(body, [], seed_offset=seed_offset)
         self._usage.setdefault(purpose, PurposeUsage()).calls += 1
         tally = _Tally()
         try:

@@ -8,12 +8,13 @@ from auditor.compare.outcomes import load_targets
 from auditor.rundir import RunDir
 from auditor.suites.metrics import Settings, robustness_of
 from auditor.suites.result import ALL, Figure, Robustness
+from auditor.suites.samples import SAMPLES
 
 
 def compute_robustness(run_dir: Path, seed: int = 0) -> Robustness:
     """Every robustness and fairness figure of the run in `run_dir` (nothing written)."""
     manifest = RunDir(run_dir).read_manifest()
-    suites = [s.name for s in manifest.config.suites]
+    suites = [s.name for s in manifest.config.suites] + ([SAMPLES] if manifest.config.samples > 1 else [])
     return robustness_of(load_targets([run_dir]), suites, str(run_dir), Settings(seed=seed))
 
 

@@ -21,8 +21,27 @@ import numpy as np
 from auditor.compare.outcomes import Derived, Outcome, Target
 from auditor.compare.stats import rng_for
 from auditor.judges.injection_compliance import INJECTION_COMPLIANCE
-from auditor.suites.result import ALL, ComplyRow, Disparity, Figure, FlipRow, GroupRate, Robustness
-from auditor.suites.stats import chi_square, fisher_p, paired_gap, pooled_ratio, share, unpaired_gap
+from auditor.suites.result import (
+    ALL,
+    ComplyRow,
+    Disparity,
+    Figure,
+    FlipRow,
+    GroupRate,
+    ReliabilityRow,
+    Robustness,
+)
+from auditor.suites.samples import SAMPLES
+from auditor.suites.stats import (
+    chi_square,
+    consistency,
+    fisher_p,
+    kappa,
+    paired_gap,
+    pooled_ratio,
+    share,
+    unpaired_gap,
+)
 from auditor.types import PII_LEAKAGE
 
 SLICE_KEYS = ("marketplace", "language")
@@ -64,6 +83,8 @@ def robustness_of(
             result.flips += [_flips(target, suite, variants, c, settings) for c in criteria]
             if suite == "injection":
                 result.comply.append(_comply(target, variants))
+            if suite == SAMPLES:
+                result.reliability += [_reliability(target, variants, c, settings) for c in criteria]
             if suite == "counterfactual":
                 result.disparities += [
                     gap
@@ -147,6 +168,29 @@ class _Counts:
             self.change += child.score - parent.score
             changed |= flip
         return changed
+
+
+def _reliability(
+    target: Target, variants: dict[str, list[tuple[str, Derived]]], criterion: str, s: Settings
+) -> ReliabilityRow:
+    """Items whose every sample (the input item and its repeats) has a decided verdict."""
+    count = 1 + max((len(children) for children in variants.values()), default=0)
+    ratings: list[list[bool]] = []
+    for parent_id, children in variants.items():
+        if parent_id not in target.outcomes:
+            continue
+        verdicts = [outcome_of(target.outcomes[parent_id], criterion).passed]
+        verdicts += [outcome_of(child.outcomes, criterion).passed for _, child in children]
+        if len(verdicts) == count and all(v is not None for v in verdicts):
+            ratings.append([bool(v) for v in verdicts])
+    return ReliabilityRow(
+        target=target.name,
+        criterion=criterion,
+        samples=count,
+        items=len(ratings),
+        consistent_share=consistency(ratings),
+        fleiss_kappa=kappa(ratings, rng_for(s.seed, f"{target.name}/samples/{criterion}")),
+    )
 
 
 def _comply(target: Target, variants: dict[str, list[tuple[str, Derived]]]) -> ComplyRow:

@@ -138,3 +138,23 @@ def test_gate_passes_a_target_without_group_gap(project: Path) -> None:
         config = write_project(project, server.base_url, suites, acceptance)
         assert main(["run", str(config), "--no-progress"]) == 0
     assert main(["gate", "run"]) == 0
+
+
+def test_samples_ask_the_target_again_with_new_seeds_and_measure_consistency(project: Path) -> None:
+    def third_draw_fails_on_speakers(request: ChatRequest) -> str:
+        return BAD if request.body.get("seed") == 2 and "speaker" in request.last_user else GOOD
+
+    with FakeOpenAI(models=["model-a"], expected_key=KEY) as server:
+        server.respond_with(third_draw_fails_on_speakers)
+        config = write_project(project, server.base_url, "  []\n", "samples: 3\n")
+        assert main(["run", str(config), "--no-progress"]) == 0
+        seeds = sorted(
+            r.body["seed"] for r in server.chat_requests if "speaker" in r.body["messages"][-1]["content"]
+        )
+    assert seeds == [0, 1, 2]  # three draws, not one answer served from the cache three times
+    result = Robustness.read(project / "run")
+    assert result is not None
+    row = next(r for r in result.reliability if r.criterion == "accuracy")
+    assert (row.samples, row.items) == (3, 4)
+    assert row.consistent_share.estimate == pytest.approx(3 / 4)
+    assert row.fleiss_kappa.estimate is not None and row.fleiss_kappa.estimate < 1.0
