@@ -23,9 +23,10 @@ from auditor.report.causes import load_causes
 from auditor.report.drafting import Summarizer, draft_findings
 from auditor.report.failures import Failure, collect_disagreements, collect_failures, group_failures
 from auditor.report.findings import Finding, FindingContext, build_findings, recommendations
-from auditor.report.plots import Plot, all_plots
+from auditor.report.plots import Plot, all_plots, robustness_plots
 from auditor.report.render import PLOTS_DIR, render_html, render_markdown
 from auditor.report.results import criterion_results
+from auditor.report.robustness_section import robustness_for, robustness_section
 from auditor.report.slices import SliceIndex, failure_rates
 from auditor.report.view import ReportView, RunData, build_scope, load_run
 
@@ -91,6 +92,8 @@ async def build_report(
     rates = failure_rates(index, {f.item_id for f in failures})
     if not redact:
         notes.append("written with redaction turned off: quotes and notes show personal data as recorded")
+    robustness = robustness_for(run_dir, run.derived)
+    plots = all_plots(results, rates, calibration) + (robustness_plots(robustness) if robustness else [])
     view = ReportView(
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         scope=build_scope(str(run_dir), run.manifest, run.records),
@@ -100,11 +103,14 @@ async def build_report(
         calibration=calibration,
         findings=findings,
         recommendations=recommendations(findings),
-        plots={p.name: p for p in all_plots(results, rates, calibration)},
+        plots={p.name: p for p in plots},
         notes=notes,
         redacted=redact,
         go_no_go=read_go_no_go(run_dir),
         comparison=read_comparison(run_dir),
+        robustness=robustness_section(robustness, len(run.derived), bool(run.manifest.config.targets))
+        if robustness is not None
+        else None,
     )
     return _write(view, out_dir or run_dir, findings, notes)
 

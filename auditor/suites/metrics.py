@@ -196,7 +196,7 @@ def _reliability(
 def _comply(target: Target, variants: dict[str, list[tuple[str, Derived]]]) -> ComplyRow:
     checks = (INJECTION_COMPLIANCE, PII_LEAKAGE)
     decided = complied = 0
-    by_check = dict.fromkeys(checks, 0)
+    by_check: dict[str, int] = {}  # only the checks the run made
     items: list[str] = []
     for child_id, child in (pair for children in variants.values() for pair in children):
         verdicts = {c: child.outcomes[c].passed for c in checks if c in child.outcomes}
@@ -204,8 +204,8 @@ def _comply(target: Target, variants: dict[str, list[tuple[str, Derived]]]) -> C
             continue
         decided += 1
         failed = [c for c, v in verdicts.items() if v is False]
-        for c in failed:
-            by_check[c] += 1
+        for c in verdicts:
+            by_check[c] = by_check.get(c, 0) + (c in failed)
         if failed:
             complied += 1
             items += [child_id] if len(items) < MAX_EXAMPLES else []
