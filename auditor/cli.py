@@ -275,6 +275,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         target=Target.parse(args.target) if args.target else DEFAULT_TARGET,
         positive=_positive_labels(args.positive),
         exclude_annotators=_names(args.exclude_annotators),
+        system=args.system,
     )
     print(f"calibration written to {out}:")
     for path in result.files:
@@ -308,6 +309,9 @@ def _calibrate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
     p.add_argument("--pairwise", action="store_true", help="the inputs are pairwise verdicts and labels")
     p.add_argument("--target", help="threshold target, e.g. agreement=0.9 or precision=0.95")
+    p.add_argument(
+        "--system", help="in a run with several targets: the one whose answers the human labels are about"
+    )
     p.add_argument(
         "--positive",
         action="append",
@@ -428,7 +432,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from auditor.labelstudio import export_run
 
     result = export_run(
-        Path(args.run_dir), Path(args.out), args.format, include_all=args.all, redact=args.redact
+        Path(args.run_dir),
+        Path(args.out),
+        args.format,
+        include_all=args.all,
+        redact=args.redact,
+        system=args.system,
     )
     print(result.describe())
     return EXIT_OK
@@ -441,6 +450,7 @@ def _export_parser(sub: Any) -> None:
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--all", action="store_true", help="every item, not only those routed to review")
     p.add_argument("--redact", action="store_true", help="mask detected PII in the exported text")
+    p.add_argument("--system", help="in a run with several targets: the one whose answers to export")
     p.set_defaults(func=cmd_export)
 
 

@@ -22,7 +22,7 @@ from auditor.config import AuditConfig, JudgeConfig, LLMJudgeConfig
 from auditor.errors import UserError
 from auditor.io import BadLine, read_items
 from auditor.judges.registry import build_judges
-from auditor.llm import Estimate, estimate
+from auditor.llm import Estimate, Price, estimate
 from auditor.targets.config import TargetConfig
 from auditor.targets.systems import prompt_messages
 from auditor.types import AuditItem
@@ -125,13 +125,19 @@ def estimate_run(config: AuditConfig, input_path: Path) -> DryRunReport:
 def _target_estimate(target: TargetConfig, input_path: Path, items: int) -> TargetEstimate:
     """One generation request per item, its reply counted at the target's max_tokens (an upper bound)."""
     settings = target.settings()
+    if target.local is not None:  # named by its file here (hashing it is the run's job); it costs nothing
+        name = Path(target.local.model_path).name
+        settings = settings.model_copy(
+            update={"model": name, "prices": {name: Price(input_per_mtok=0, output_per_mtok=0)}}
+        )
     requests = [
         prompt_messages(entry, target.system_prompt)
         for entry in read_items(input_path)
         if isinstance(entry, AuditItem)
     ]
-    model = Path(target.local.model_path).name if target.local and not settings.model else settings.model
-    return TargetEstimate(target.name, model, items, estimate(requests, settings, settings.max_tokens))
+    return TargetEstimate(
+        target.name, settings.model, items, estimate(requests, settings, settings.max_tokens)
+    )
 
 
 def _judge_estimates(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
@@ -159,6 +160,36 @@ def latest_per_item(records: list[AuditRecord]) -> list[AuditRecord]:
     for record in records:
         latest[record.key] = record
     return list(latest.values())
+
+
+def one_target(
+    records: list[AuditRecord], system: str | None, where: Path
+) -> tuple[list[AuditRecord], str | None]:
+    """The records of one system under test: `system`, or the run's only target (None: a run
+    without targets). Human labels name an item, not a target, so whatever pairs records with
+    labels (export, calibrate) works on one target's answers at a time."""
+    chosen = choose_target([r.target for r in records if r.target is not None], system, where)
+    return [r for r in records if r.target == chosen], chosen
+
+
+def choose_target(targets: Iterable[str], system: str | None, where: Path) -> str | None:
+    """`system` if the run has it, else the run's only target; several and no choice: UserError."""
+    names = list(dict.fromkeys(targets))
+    if system is None and len(names) > 1:
+        raise UserError(
+            f"{where}: the run holds the answers of {len(names)} targets ({', '.join(names)}); "
+            "choose one with --system NAME"
+        )
+    if system is not None and system not in names:
+        raise UserError(
+            f"{where}: no target '{system}' in the run (its targets: {', '.join(names) or 'none'})"
+        )
+    return system if system is not None else (names[0] if names else None)
+
+
+def judged_item(item: AuditItem, record: AuditRecord) -> AuditItem:
+    """The item as its record judged it: a target's answer in place of the input's response."""
+    return item if record.answer is None else item.model_copy(update={"response": record.answer.text})
 
 
 def read_run_items(run_dir: Path, input_path: Path | None = None) -> dict[str, AuditItem]:

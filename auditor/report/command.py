@@ -21,7 +21,13 @@ from auditor.report.benchmark import read_comparison, read_go_no_go
 from auditor.report.calibration_section import Calibration, human_outcomes, read_calibration
 from auditor.report.causes import load_causes
 from auditor.report.drafting import Summarizer, draft_findings
-from auditor.report.failures import Failure, collect_disagreements, collect_failures, group_failures
+from auditor.report.failures import (
+    Failure,
+    collect_disagreements,
+    collect_failures,
+    criterion_label,
+    group_failures,
+)
 from auditor.report.findings import Finding, FindingContext, build_findings, recommendations
 from auditor.report.plots import Plot, all_plots, robustness_plots
 from auditor.report.render import PLOTS_DIR, render_html, render_markdown
@@ -82,7 +88,7 @@ async def build_report(
         redactor=redactor,
         causes=load_causes(),
         index=index,
-        judged={r.criterion: r.items for r in results},
+        judged={r.label: r.items for r in results},
         labelled=labelled,
     )
     findings = build_findings(group_failures([*failures, *disputes]), context)
@@ -121,11 +127,19 @@ def _disagreements(
     """Judge-human disagreements and, per criterion, how many of the run's items have a human reference."""
     if calibration is None:
         return [], {}
+    system = calibration.system
+    records = [r for r in run.records if r.target == system]
+    if not records:  # human labels name items, not targets: they hold only for the target calibrated
+        notes.append(
+            f"the calibration is of {f'target {system!r}' if system else 'a run without targets'}, "
+            "which this run does not hold: no judge-human disagreements are listed"
+        )
+        return [], {}
     outcomes, note = human_outcomes(calibration, run.pass_score)
     notes.append(note)
-    ids = {r.item_id for r in run.records}
-    labelled = {criterion: len(ids & set(by_item)) for criterion, by_item in outcomes.items()}
-    return collect_disagreements(run.records, outcomes), labelled
+    ids = {r.item_id for r in records}
+    labelled = {criterion_label(c, system): len(ids & set(by_item)) for c, by_item in outcomes.items()}
+    return collect_disagreements(records, outcomes), labelled
 
 
 def _write(view: ReportView, out_dir: Path, findings: list[Finding], notes: list[str]) -> ReportResult:

@@ -75,13 +75,12 @@ def score_plot(results: Sequence[CriterionResult]) -> Plot:
             counts = [judge.distribution.get(v, 0) for v in values]
             ax.bar(xs, counts, width=width, color=COLORS[k % len(COLORS)], label=judge.judge)
         ax.set_xticks(range(len(values)), values)
-        ax.set_title(result.criterion, fontsize=10)
+        ax.set_title(result.label, fontsize=10)
         ax.set_ylabel("verdicts")
         if len(result.judges) > 1:
             ax.legend(fontsize=7)
     alt = "; ".join(
-        f"{r.criterion}: " + ", ".join(f"{j.judge} {_counts(j.distribution)}" for j in r.judges)
-        for r in results
+        f"{r.label}: " + ", ".join(f"{j.judge} {_counts(j.distribution)}" for j in r.judges) for r in results
     )
     return _plot("scores", "Score and label distributions per criterion", alt, fig)
 

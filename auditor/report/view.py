@@ -22,7 +22,7 @@ from auditor.errors import UserError
 from auditor.manifest import Manifest
 from auditor.report.failures import RULES, SEVERITIES, Severity
 from auditor.report.robustness_section import headline
-from auditor.rundir import RunDir, latest_per_item, read_records, read_run_items
+from auditor.rundir import RunDir, judged_item, latest_per_item, read_records, read_run_items
 from auditor.summary import JudgeStats, RunStats
 from auditor.types import AuditItem, AuditRecord
 
@@ -46,9 +46,12 @@ class RunData:
     items: dict[str, AuditItem]
     derived: list[AuditRecord] = field(default_factory=list)  # shown in the robustness section only
 
-    def response(self, item_id: str) -> str | None:
-        item = self.items.get(item_id)
-        return item.response if item is not None else None
+    def response(self, record: AuditRecord) -> str | None:
+        """The answer a record judged: its target's, else the input's response."""
+        item = self.items.get(record.item_id)
+        if item is None:
+            return record.answer.text if record.answer is not None else None
+        return judged_item(item, record).response
 
     @property
     def pass_score(self) -> float:
@@ -102,6 +105,7 @@ class Scope:
     elapsed_s: float | None
     judges: list[JudgeScope]
     tokens: dict[str, float]  # prompt_tokens, completion_tokens, cost_usd
+    targets: list[str] = field(default_factory=list)  # systems under test, in a run with targets
 
 
 def build_scope(run_dir: str, manifest: Manifest, records: Sequence[AuditRecord]) -> Scope:
@@ -139,6 +143,7 @@ def build_scope(run_dir: str, manifest: Manifest, records: Sequence[AuditRecord]
         finished_at=manifest.finished_at,
         elapsed_s=manifest.elapsed_s,
         judges=list(judges.values()),
+        targets=list(dict.fromkeys(r.target for r in records if r.target is not None)),
         tokens=stats.tokens,
     )
 
@@ -171,6 +176,10 @@ class ReportView:
         s = self.scope
         lines = [f"{s.items} items audited by {len(s.judges)} judges; {s.auto_accepted} auto-accepted, "
                  f"{s.human_review} routed to human review."]  # fmt: skip
+        if s.targets:
+            lines[0] = (f"{s.items} answers of {len(s.targets)} targets ({', '.join(s.targets)}) audited "
+                        f"by {len(s.judges)} judges; {s.auto_accepted} auto-accepted, {s.human_review} "
+                        "routed to human review. Results and findings are per target.")  # fmt: skip
         by_severity = Counter(f.severity for f in self.findings)
         if self.findings:
             counts = ", ".join(f"{by_severity[sev]} {sev}" for sev in SEVERITIES if by_severity[sev])
@@ -183,12 +192,12 @@ class ReportView:
         for r in self.results:
             if r.pass_rate is None:
                 lines.append(
-                    f"{r.criterion}: no item was passed or failed "
+                    f"{r.label}: no item was passed or failed "
                     f"({r.unscored_items} without a verdict, of {r.items})."
                 )
                 continue
             lines.append(
-                f"{r.criterion}: {r.pass_rate:.0%} of decided items pass ({r.failed_items} fail, "
+                f"{r.label}: {r.pass_rate:.0%} of decided items pass ({r.failed_items} fail, "
                 f"{r.unscored_items} without a verdict, of {r.items})."
             )
         if self.robustness is not None:
