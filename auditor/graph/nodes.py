@@ -79,10 +79,11 @@ def make_aggregate(judges: list[Judge]) -> ContextNode:
 
 def make_route(judges: list[Judge]) -> ContextNode:
     """Auto-accept or human review, with the reasons; every judged criterion must have a verdict."""
-    criteria = [j.criterion for j in judges]
 
     async def route(state: ItemState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         item, verdicts = state["item"], state["verdicts_sorted"]
+        # A judge that says it is not required (one of a suite's items only) is missing nowhere else.
+        criteria = [j.criterion for j in judges if getattr(j, "required", True) or j.applies(item)]
         policy = runtime.context.routing
         return {"route": decide(item, verdicts, state["consensus"], policy, criteria=criteria)}
 

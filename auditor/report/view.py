@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from auditor.errors import UserError
 from auditor.manifest import Manifest
 from auditor.report.failures import RULES, SEVERITIES, Severity
+from auditor.report.robustness_section import headline
 from auditor.rundir import RunDir, judged_item, latest_per_item, read_records, read_run_items
 from auditor.summary import JudgeStats, RunStats
 from auditor.types import AuditItem, AuditRecord
@@ -30,7 +31,9 @@ if TYPE_CHECKING:  # the sections import RunData from here; the view only holds 
     from auditor.report.calibration_section import Calibration
     from auditor.report.findings import Finding, Recommendation
     from auditor.report.plots import Plot
+    from auditor.report.regulatory_section import RegulatorySection
     from auditor.report.results import CriterionResult
+    from auditor.report.robustness_section import RobustnessSection
     from auditor.report.slices import SliceRate
 
 
@@ -40,8 +43,9 @@ class RunData:
 
     path: Path
     manifest: Manifest
-    records: list[AuditRecord]
+    records: list[AuditRecord]  # the input's items; a suite's derived items are in `derived`
     items: dict[str, AuditItem]
+    derived: list[AuditRecord] = field(default_factory=list)  # shown in the robustness section only
 
     def response(self, record: AuditRecord) -> str | None:
         """The answer a record judged: its target's, else the input's response."""
@@ -60,10 +64,14 @@ def load_run(run_dir: Path) -> RunData:
     if not run_dir.is_dir():
         raise UserError(f"{run_dir}: not a run directory (it does not exist)")
     manifest = RunDir(run_dir).read_manifest()
-    records = latest_per_item(read_records(run_dir))
+    every = latest_per_item(read_records(run_dir))
+    records = [r for r in every if r.parent_id is None]
     if not records:
         raise UserError(f"{run_dir}: the run has no records yet; nothing to report")
-    return RunData(path=run_dir, manifest=manifest, records=records, items=read_run_items(run_dir))
+    derived = [r for r in every if r.parent_id is not None]
+    return RunData(
+        path=run_dir, manifest=manifest, records=records, items=read_run_items(run_dir), derived=derived
+    )
 
 
 @dataclass
@@ -159,6 +167,8 @@ class ReportView:
     redacted: bool
     go_no_go: GoNoGo | None = None  # `auditor gate` left acceptance.json: the report opens with it
     comparison: ComparisonSection | None = None  # `auditor compare` left comparison/comparison.json
+    regulatory: RegulatorySection | None = None  # the run judged PII leakage: the laws its leaks touch
+    robustness: RobustnessSection | None = None  # the run has suites: robustness.json
     rules: tuple[tuple[Severity, str], ...] = RULES
     max_ids: int = MAX_APPENDIX_IDS
 
@@ -192,6 +202,10 @@ class ReportView:
                 f"{r.label}: {r.pass_rate:.0%} of decided items pass ({r.failed_items} fail, "
                 f"{r.unscored_items} without a verdict, of {r.items})."
             )
+        if self.regulatory is not None and self.regulatory.leaked_items:
+            lines.append(self.regulatory.summary)
+        if self.robustness is not None:
+            lines += headline(self.robustness.result)
         if s.status != "complete":
             lines.append(f"The run is {s.status}: this report covers only the items judged so far.")
         return lines

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from auditor.io import read_items
+from auditor.suites.samples import sample_offset
 from auditor.targets.config import TargetConfig
 from auditor.targets.responses import ResponseLine, read_responses
 from auditor.types import Answer, AnswerTag, AuditItem, Provenance
@@ -68,7 +69,7 @@ class AskedTarget:
 
         messages = prompt_messages(item, self.config.system_prompt)
         try:
-            generation = await self.gateway.generate(messages)
+            generation = await self.gateway.generate(messages, seed_offset=sample_offset(item))
         except ItemRejected as exc:  # this request only: its verdicts are unscored, the run goes on
             return Answer(error=f"target '{self.name}' {exc}")
         except EndpointError as exc:  # the target cannot serve the run: stop it, in one line
