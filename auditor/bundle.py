@@ -98,7 +98,7 @@ def _config(config: AuditConfig) -> Entry:
 
 def _templates(manifest: Manifest) -> list[Entry]:
     """Each configured prompt and rubric, refused if it no longer hashes to the recorded version."""
-    recorded = {j.name: j for j in manifest.judges}
+    recorded = {j.judge: j for j in manifest.judges}
     out: dict[str, Entry] = {}
     for jc in manifest.config.judges:
         entry = recorded.get(jc.name)

@@ -14,13 +14,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictBool
+from pydantic import Field, StrictBool, model_validator
 
 from auditor.acceptance.criteria import AcceptanceCriterion
 from auditor.errors import UserError
 from auditor.llm.settings import USER_CACHE, LLMSettings
 from auditor.pii.severity import Severity
 from auditor.regulatory.policy import RegulatoryConfig
+from auditor.suites.options import SuiteConfig
+from auditor.targets.config import TargetConfig
 from auditor.templates import locate
 from auditor.types import StrictModel
 from auditor.yamlio import read_yaml, validate
@@ -130,6 +132,21 @@ class AuditConfig(StrictModel):
     acceptance: list[AcceptanceCriterion] = Field(default_factory=list)  # the bars `auditor gate` decides
     # which laws a leak touches and who must look (docs/regulatory.md)
     regulatory: RegulatoryConfig = Field(default_factory=RegulatoryConfig)
+    suites: list[SuiteConfig] = Field(default_factory=list)  # perturbed copies of every item (auditor.suites)
+    # Systems under test: each is asked every item's prompt and its answer judged (docs/benchmark.md).
+    # Empty: the judges judge the input's `response`, as always.
+    targets: list[TargetConfig] = Field(default_factory=list)
+    # Reliability: each target is asked every input item this many times, at its temperature.
+    samples: int = Field(default=1, ge=1, le=20)
+
+    @model_validator(mode="after")
+    def _unique_target_names(self) -> AuditConfig:
+        names = [t.name for t in self.targets]
+        if duplicates := sorted({n for n in names if names.count(n) > 1}):
+            raise ValueError(f"target names must be unique, repeated: {', '.join(duplicates)}")
+        if self.samples > 1 and not self.targets:
+            raise ValueError("'samples' asks each target several times: the config has no 'targets:'")
+        return self
 
 
 def load_config(path: Path | str, overrides: dict[str, Any] | None = None) -> AuditConfig:
@@ -158,6 +175,10 @@ def _resolve_reads(data: dict[str, Any], base: Path) -> None:
     regulatory = data.get("regulatory")
     if isinstance(regulatory, dict) and isinstance(regulatory.get("regulations"), str):
         regulatory["regulations"] = str(locate(regulatory["regulations"], base))
+    targets = data.get("targets")
+    for target in targets if isinstance(targets, list) else []:
+        if isinstance(target, dict) and isinstance(target.get("responses"), str):
+            target["responses"] = str(base / target["responses"])
     judges = data.get("judges")
     for judge in judges if isinstance(judges, list) else []:
         for key in ("rubric", "prompt"):

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from auditor.config import RoutingConfig
 from auditor.injection import find_injection
-from auditor.thresholds import JudgeIdentity, Thresholds
-from auditor.types import LEAK, PII_LEAKAGE, AuditItem, Consensus, Route, Verdict
+from auditor.thresholds import Thresholds
+from auditor.types import LEAK, PII_LEAKAGE, AuditItem, Consensus, JudgeIdentity, Route, Verdict
 
 log = logging.getLogger(__name__)
 

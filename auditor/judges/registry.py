@@ -59,8 +59,16 @@ def needs_llm(config: AuditConfig) -> bool:
 
 
 def build_judges(config: AuditConfig, gateway: Gateway | None = None) -> list[Judge]:
-    """Instantiate every configured judge; repeated names are a UserError."""
+    """Instantiate every configured judge; repeated names are a UserError.
+
+    A run with the `injection` suite also gets the judge of its canary
+    (`judges.injection_compliance`), which applies to that suite's items only.
+    """
     judges = [build_judge(jc, config, gateway) for jc in config.judges]
+    if any(s.name == "injection" for s in config.suites):
+        from auditor.judges.injection_compliance import InjectionComplianceJudge
+
+        judges.append(InjectionComplianceJudge())
     names = [j.name for j in judges]
     if dup := {n for n in names if names.count(n) > 1}:
         raise UserError(f"judge names must be unique; repeated: {sorted(dup)}")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from auditor.errors import UserError
 from auditor.pii.severity import RANK
+from auditor.rundir import judged_item
 from auditor.types import AuditItem, AuditRecord
 
 
@@ -65,4 +66,4 @@ def review_queue(
             position[r.item_id],
         )
     )
-    return [QueueEntry(rank, items[r.item_id], r) for rank, r in enumerate(chosen, start=1)]
+    return [QueueEntry(rank, judged_item(items[r.item_id], r), r) for rank, r in enumerate(chosen, start=1)]

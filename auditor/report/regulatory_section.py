@@ -133,7 +133,7 @@ def _row(leak: _Leak, run: RunData, redactor: Redactor, finding_ids: dict[str, l
 
 
 def _quote(leak: _Leak, run: RunData, redactor: Redactor) -> str:
-    response = run.response(leak.record.item_id)
+    response = run.response(leak.record)
     if response is None:
         return MISSING_RESPONSE
     spots = [(e.start, e.end) for e in leak.verdict.evidence if e.start is not None and e.end is not None]
