@@ -5,17 +5,30 @@ Names laws, articles and entity types only, never the leaked values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from auditor.types import AuditRecord, LawTouch, Regulatory
 
 
-def touch_text(t: LawTouch) -> str:
-    """`GDPR Art. 87 (CN_RESIDENT_ID, sensitive)`; `PIPL Art. 4 (CN_RESIDENT_ID, the id's country)`."""
-    marks = [t.entity_type]
-    if t.sensitive:
-        marks.append("sensitive")
-    if "marketplace" not in t.basis:
-        marks.append("the id's country")
-    return f"{t.citation or f'{t.law} (no article in the file)'} ({', '.join(marks)})"
+def touches_text(touches: Sequence[LawTouch]) -> str:
+    """`GDPR Art. 87 (CN_RESIDENT_ID, sensitive); PIPL Art. 4 (PERSON, PHONE_NUMBER)`.
+
+    Kinds cited under the same article, alike in sensitivity and basis, share one entry;
+    "the id's country" marks a law that applies only through the leaked id's country.
+    """
+    groups: dict[tuple[str, bool, bool], list[str]] = {}
+    for t in touches:
+        cited = t.citation or f"{t.law} (no article in the file)"
+        groups.setdefault((cited, t.sensitive, "marketplace" not in t.basis), []).append(t.entity_type)
+    parts = []
+    for (cited, sensitive, by_country), kinds in groups.items():
+        marks = [
+            *dict.fromkeys(kinds),
+            *(["sensitive"] if sensitive else []),
+            *(["the id's country"] if by_country else []),
+        ]
+        parts.append(f"{cited} ({', '.join(marks)})")
+    return "; ".join(parts)
 
 
 def strongest(record: AuditRecord) -> Regulatory | None:
@@ -29,5 +42,4 @@ def escalation_text(record: AuditRecord) -> str | None:
     regulatory = strongest(record)
     if regulatory is None:
         return None
-    laws = "; ".join(touch_text(t) for t in regulatory.touches)
-    return f"{regulatory.escalation or 'not escalated'}: {laws}"
+    return f"{regulatory.escalation or 'not escalated'}: {touches_text(regulatory.touches)}"

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from auditor.pii.redact import Redactor
-from auditor.regulatory.describe import touch_text
+from auditor.regulatory.describe import strongest, touches_text
 from auditor.report.benchmark import Table
 from auditor.report.evidence import MISSING_RESPONSE, quote_response
 from auditor.report.findings import Finding
@@ -62,6 +62,13 @@ class _Leak:
 def regulatory_section(run: RunData, findings: Sequence[Finding], redactor: Redactor) -> RegulatorySection:
     """The section for `run`; `findings` give each leaking item's finding ids."""
     leaks, unassessed = _leaks(run.records)
+    unmapped = {
+        code
+        for r in run.records
+        for v in r.verdicts
+        if v.regulatory is not None
+        for code in v.regulatory.unmapped
+    }
     markets = sorted({_market(leak) for leak in leaks})
     laws = list(dict.fromkeys(law for leak in leaks for law in leak.assessment.laws))
     counts = Counter((law, _market(leak)) for leak in leaks for law in leak.assessment.laws)
@@ -80,22 +87,23 @@ def regulatory_section(run: RunData, findings: Sequence[Finding], redactor: Reda
         by_law=by_law,
         leaks=Table(headers, rows),
         versions=sorted({leak.assessment.regulations_version for leak in leaks}),
-        unmapped=sorted({c for leak in leaks for c in leak.assessment.unmapped}),
+        unmapped=sorted(unmapped),
         omitted=max(0, len(leaks) - MAX_ROWS),
         unassessed=unassessed,
     )
 
 
 def _leaks(records: Sequence[AuditRecord]) -> tuple[list[_Leak], int]:
-    """Each record's first assessed leak verdict; and how many leak verdicts carry no assessment."""
+    """Each record's strongest assessed leak; and how many leak verdicts carry no assessment."""
     leaks: list[_Leak] = []
     unassessed = 0
     for record in records:
-        verdicts = [v for v in record.verdicts if v.criterion == PII_LEAKAGE and v.label == LEAK]
-        unassessed += sum(v.regulatory is None for v in verdicts)
-        assessed = [_Leak(record, v, v.regulatory) for v in verdicts if v.regulatory and v.regulatory.touches]
-        if assessed:  # several PII judges: the one escalating most speaks for the item
-            leaks.append(max(assessed, key=lambda leak: leak.assessment.priority or 0.0))
+        unassessed += sum(
+            v.criterion == PII_LEAKAGE and v.label == LEAK and v.regulatory is None for v in record.verdicts
+        )
+        if (assessment := strongest(record)) is not None:
+            verdict = next(v for v in record.verdicts if v.regulatory is assessment)
+            leaks.append(_Leak(record, verdict, assessment))
     return leaks, unassessed
 
 
@@ -117,7 +125,7 @@ def _row(leak: _Leak, run: RunData, redactor: Redactor, finding_ids: dict[str, l
         leak.record.item_id,
         _market(leak),
         ", ".join(dict.fromkeys(t.entity_type for t in touches)),
-        "; ".join(touch_text(t) for t in touches),
+        touches_text(touches),
         leak.assessment.escalation or "none",
         ", ".join(finding_ids.get(leak.record.item_id, [])) or "—",
         _quote(leak, run, redactor),

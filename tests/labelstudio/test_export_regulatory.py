@@ -51,7 +51,7 @@ def test_label_studio_tasks_carry_the_escalation_first_in_the_queue(run_dir: Pat
     assert top["escalation"].startswith("privacy-legal: GDPR Art. 87 (CN_RESIDENT_ID, sensitive)")
     assert "PIPL Art. 4 (CN_RESIDENT_ID, the id's country)" in top["escalation"]
     assert "escalate:privacy-legal" in top["route_reasons"]
-    email_on_us = "not escalated: CCPA Cal. Civ. Code § 1798.140(v) (EMAIL_ADDRESS)"
+    email_on_us = "not escalated: CCPA Cal. Civ. Code § 1798.140(v)(1) (EMAIL_ADDRESS)"
     assert tasks[1]["data"]["escalation"] == email_on_us
     assert tasks[2]["data"]["escalation"] == "(none)"
     assert CN_ID not in (tmp_path / "tasks.json").read_text("utf-8")

@@ -89,3 +89,13 @@ def test_the_summary_counts_escalations(markdown_and_html):
     summary = markdown_and_html[0].split("## Scope")[0]
     expected = "3 leaking items touch data-protection laws; escalated: 1 to privacy, 1 to privacy-legal"
     assert expected in summary
+
+
+def test_a_leak_on_an_unmapped_marketplace_is_named_not_guessed(tmp_path):
+    response = f"Write to {EMAIL}."
+    verdict = assessed(response, "ZZ", [span(response, EMAIL, "EMAIL_ADDRESS", "high")])
+    items = [Item("zz-mail", response, [ok_acc(), verdict], meta("ZZ"))]
+    markdown = write_report(write_run(tmp_path, items)).markdown.read_text(encoding="utf-8")
+    text = section(markdown)
+    assert "No leak touched a mapped data-protection law." in text
+    assert "Codes the regulations file does not map (no law named for them): ZZ." in text
