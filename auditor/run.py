@@ -28,7 +28,7 @@ from auditor.errors import UserError
 from auditor.graph.build import build_graph
 from auditor.graph.state import RunContext
 from auditor.io import BadLine, count_lines, file_sha256, read_items
-from auditor.judges.base import Judge
+from auditor.judges.base import EstimableJudge, Judge
 from auditor.judges.registry import build_judges, needs_llm
 from auditor.llm.errors import BudgetExceeded
 from auditor.llm.pending import item_scope
@@ -88,7 +88,7 @@ async def run_audit(
     mode = _batch_mode(config, options)
     async with gateway_for(config, options.record, options.replay, options.cache, mode) as gateway:
         judges = list(judges) if judges is not None else build_judges(config, gateway)
-        batch = _Batch(config, options, rundir, judges)
+        batch = _Batch(config, options, rundir, judges, gateway)
         try:
             result = await batch.run(_rounds(options, rundir, mode, gateway))
         finally:
@@ -165,8 +165,16 @@ async def gateway_for(
 class _Batch:
     """One pass over the input: workers, the run directory, counts and the stop signal."""
 
-    def __init__(self, config: AuditConfig, options: RunOptions, rundir: RunDir, judges: list[Judge]) -> None:
+    def __init__(
+        self,
+        config: AuditConfig,
+        options: RunOptions,
+        rundir: RunDir,
+        judges: list[Judge],
+        gateway: Gateway | None = None,
+    ) -> None:
         self.config, self.options, self.rundir = config, options, rundir
+        self.judges, self.gateway = judges, gateway
         self.graph = build_graph(judges)
         self.context = RunContext(routing=RoutingPolicy.from_config(config.routing))
         self.stats = RunStats()
@@ -198,7 +206,7 @@ class _Batch:
                 if rounds is None:
                     await self.one_pass()
                 else:
-                    await rounds.drive(self.one_pass, self.stop)
+                    await rounds.drive(self.one_pass, self.prefill, self.stop)
         except UserError as exc:
             self.halt("failed", str(exc))
             self._finish(time.perf_counter() - t0)
@@ -238,6 +246,26 @@ class _Batch:
             # Workers raise only what stops the run; show the user's error before any other.
             errors = group_error.exceptions
             raise next((e for e in errors if isinstance(e, UserError)), errors[0]) from None
+
+    async def prefill(self) -> None:
+        """A batch run's first round without the graph: every request the judges name in advance.
+
+        The judges' `requests(item)` are what their calls send (the dry run counts the same),
+        so the next pass finds their answers; what only a pass can know (re-asks, PII
+        adjudication) goes into the round after.
+        """
+        assert self.gateway is not None
+        judges = [j for j in self.judges if isinstance(j, EstimableJudge)]
+        lines = count_lines(self.options.input)
+        with Progress(total=lines, enabled=self.options.progress, label="batch requests") as progress:
+            for entry in _until(self.stop, read_items(self.options.input)):
+                progress.advance()
+                if isinstance(entry, BadLine) or entry.id in self.done:
+                    continue
+                for judge in judges:
+                    if judge.applies(entry):
+                        for messages in judge.requests(entry):
+                            await self.gateway.prepare_batch(messages, judge.output_type, n=judge.samples)
 
     async def worker(self, source: Iterator[AuditItem | BadLine], progress: Progress) -> None:
         for entry in _until(self.stop, source):

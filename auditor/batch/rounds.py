@@ -28,6 +28,7 @@ from auditor.llm.batchmode import MISSING, BatchMode
 from auditor.progress import Progress
 
 log = logging.getLogger("auditor.batch")
+Step = Callable[[], Awaitable[None]]
 
 # Why a request that has no line in a finished batch's output failed, by the batch's status.
 _MISSING_BY_STATUS = {
@@ -59,20 +60,31 @@ class Rounds:
     waiting: Round | None = None  # the exported round whose output the run now waits for
     notes: list[str] = field(default_factory=list)  # what the CLI prints after the summary
 
-    async def drive(self, one_pass: Callable[[], Awaitable[None]], stop: asyncio.Event) -> None:
-        """Rounds until a pass asks for nothing, the run waits for another engine, or `stop` is set."""
+    async def drive(self, one_pass: Step, prefill: Step, stop: asyncio.Event) -> None:
+        """Rounds until a pass asks for nothing, the run waits for another engine, or `stop` is set.
+
+        The first round of a run is `prefill` (every request known in advance, no graph);
+        each later one is `one_pass`, which writes the items whose answers are all in.
+        """
         batches = BatchLog.read(self.run_dir)
         if self.plan.kind == "export":
             assert self.plan.export_dir is not None
             batches.export_dir = str(self.plan.export_dir)
         await self._settle(batches, stop)
+        step = prefill if not batches.rounds else one_pass
         while not stop.is_set():
             number = len(batches.rounds) + 1
             self.mode.start_round(self._round_dir(batches, number))
-            await one_pass()
+            await step()
             files, count = self.mode.end_round()
-            if stop.is_set() or not files:
-                return  # interrupted (the round is collected again on resume), or every item is written
+            if stop.is_set():
+                return  # interrupted: the round is collected again on resume
+            if not files:
+                if step is prefill:  # everything known in advance is answered already
+                    step = one_pass
+                    continue
+                return  # every item is written
+            step = one_pass
             current = Round(
                 number=number,
                 mode="api" if self.plan.kind == "api" else "files",

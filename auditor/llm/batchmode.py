@@ -120,11 +120,15 @@ class BatchMode:
                 raise BatchFailed(reason, times)
             if self.settings.retry == "online":
                 return
-        if self._writer is None:
-            raise RuntimeError("batch mode without an open round")
-        self._writer.add(key, body)
+        self.add(key, body)
         mark_pending()
         raise BatchPending(key)
+
+    def add(self, key: str, body: dict[str, Any]) -> bool:
+        """Write a request into the open round (once per key); True if it was new."""
+        if self._writer is None:
+            raise RuntimeError("batch mode without an open round")
+        return self._writer.add(key, body)
 
     # ----- ingest ---------------------------------------------------------------------------
 

@@ -226,10 +226,7 @@ class Gateway:
         if n > 1 and self.settings.temperature == 0 and not self._warned_greedy_samples:
             self._warned_greedy_samples = True
             log.warning("%s: %d samples at temperature 0 will mostly agree with each other", purpose, n)
-        want_logprobs = self.settings.logprobs if logprobs is None else logprobs
-        body = build_request(
-            self.settings, normalize_messages(messages), output_type, n=n, logprobs=want_logprobs
-        )
+        body = self._body(messages, output_type, n, logprobs)
         usage = self._usage.setdefault(purpose, PurposeUsage())
         tally = _Tally()
         reason: str | None = None
@@ -250,6 +247,38 @@ class Gateway:
         return Completion(
             samples=tuple(samples), provenance=self._provenance(body, tally), unscored_reason=reason
         )
+
+    async def prepare_batch(
+        self,
+        messages: Sequence[Message],
+        output_type: type[T],
+        *,
+        n: int = 1,
+        logprobs: bool | None = None,
+    ) -> bool:
+        """Put the request `complete` would send for these arguments into the batch round, unless
+        it is answered already; True if it was added. A batch run's first round asks every
+        request the judges can name in advance this way, without running the graph."""
+        if self._batch is None:
+            raise RuntimeError("prepare_batch needs a gateway in batch mode")
+        body = self._body(messages, output_type, n, logprobs)
+        key = self._key(body)
+        if await self._batch.answer(key) is not None or self._batch.failures.get(key) is not None:
+            return False
+        if self._cache is not None and self._read_cache and await self._cache.get(key) is not None:
+            return False
+        return self._batch.add(key, body)
+
+    def _body(self, messages: Sequence[Message], output_type: type[T], n: int, logprobs: bool | None) -> Body:
+        want_logprobs = self.settings.logprobs if logprobs is None else logprobs
+        return build_request(
+            self.settings, normalize_messages(messages), output_type, n=n, logprobs=want_logprobs
+        )
+
+    def _key(self, body: Body) -> str:
+        assert self._endpoint is not None
+        endpoint = local_backend.CACHE_ENDPOINT if self._local else self._endpoint.base_url
+        return cache_key(endpoint, self.settings.cache_namespace, body)
 
     async def _samples(
         self,
@@ -350,9 +379,7 @@ class Gateway:
         return completion
 
     async def _cached_or_fetched(self, body: Body, purpose: str) -> tuple[dict[str, Any], Source]:
-        assert self._endpoint is not None
-        endpoint = local_backend.CACHE_ENDPOINT if self._local else self._endpoint.base_url
-        key = cache_key(endpoint, self.settings.cache_namespace, body)
+        key = self._key(body)
         if self._batch is not None and (found := await self._batch.answer(key)) is not None:
             return found[0], "batch" if found[1] else "batch_seen"
         if self._cache is not None and self._read_cache:
