@@ -35,17 +35,13 @@ class RequestWriter:
         self._handle: IO[bytes] | None = None
         self._lines = self._bytes = 0
 
-    def add(self, custom_id: str, body: dict[str, Any]) -> bool:
-        """Write one request line; False when this id is already written (one request per answer)."""
+    def add(self, custom_id: str, body_json: str) -> bool:
+        """Write one request line (the body already JSON); False when this id is already written."""
         if custom_id in self._seen:
             return False
         self._seen.add(custom_id)
-        line = json.dumps(
-            {"custom_id": custom_id, "method": "POST", "url": CHAT_URL, "body": body},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
-        line += b"\n"
+        head = f'{{"custom_id":{json.dumps(custom_id)},"method":"POST","url":"{CHAT_URL}","body":'
+        line = f"{head}{body_json}}}\n".encode()
         if len(line) > self.max_bytes:
             raise UserError(
                 f"one batch request is {len(line):,} bytes, above the file limit {self.max_bytes:,}"

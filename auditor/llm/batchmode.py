@@ -25,6 +25,7 @@ from auditor.llm.batchfiles import IngestReport, OutputLine, RequestWriter, read
 from auditor.llm.cache import ResponseCache
 from auditor.llm.errors import BatchFailed, BatchPending
 from auditor.llm.pending import mark_pending
+from auditor.llm.request import canonical_json
 from auditor.llm.settings import BatchSettings
 
 ANSWERS = "answers"
@@ -120,15 +121,15 @@ class BatchMode:
                 raise BatchFailed(reason, times)
             if self.settings.retry == "online":
                 return
-        self.add(key, body)
+        self.add(key, canonical_json(body))
         mark_pending()
         raise BatchPending(key)
 
-    def add(self, key: str, body: dict[str, Any]) -> bool:
-        """Write a request into the open round (once per key); True if it was new."""
+    def add(self, key: str, body_json: str) -> bool:
+        """Write a request (its body as JSON) into the open round, once per key; True if it was new."""
         if self._writer is None:
             raise RuntimeError("batch mode without an open round")
-        return self._writer.add(key, body)
+        return self._writer.add(key, body_json)
 
     # ----- ingest ---------------------------------------------------------------------------
 

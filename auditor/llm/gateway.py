@@ -39,6 +39,7 @@ from auditor.llm.request import (
     build_request,
     cache_key,
     follow_up,
+    keyed_request,
     normalize_messages,
     request_hash,
 )
@@ -262,12 +263,12 @@ class Gateway:
         if self._batch is None:
             raise RuntimeError("prepare_batch needs a gateway in batch mode")
         body = self._body(messages, output_type, n, logprobs)
-        key = self._key(body)
+        key, body_json = keyed_request(self._cache_endpoint, self.settings.cache_namespace, body)
         if await self._batch.answer(key) is not None or self._batch.failures.get(key) is not None:
             return False
         if self._cache is not None and self._read_cache and await self._cache.get(key) is not None:
             return False
-        return self._batch.add(key, body)
+        return self._batch.add(key, body_json)
 
     def _body(self, messages: Sequence[Message], output_type: type[T], n: int, logprobs: bool | None) -> Body:
         want_logprobs = self.settings.logprobs if logprobs is None else logprobs
@@ -275,10 +276,14 @@ class Gateway:
             self.settings, normalize_messages(messages), output_type, n=n, logprobs=want_logprobs
         )
 
-    def _key(self, body: Body) -> str:
+    @property
+    def _cache_endpoint(self) -> str:
+        """The endpoint as the cache key names it (a local model's is fixed: its port changes)."""
         assert self._endpoint is not None
-        endpoint = local_backend.CACHE_ENDPOINT if self._local else self._endpoint.base_url
-        return cache_key(endpoint, self.settings.cache_namespace, body)
+        return local_backend.CACHE_ENDPOINT if self._local else self._endpoint.base_url
+
+    def _key(self, body: Body) -> str:
+        return cache_key(self._cache_endpoint, self.settings.cache_namespace, body)
 
     async def _samples(
         self,
