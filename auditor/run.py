@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import signal
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
@@ -107,10 +108,17 @@ def _batch_mode(config: AuditConfig, options: RunOptions) -> BatchMode | None:
         return None
     if config.llm is None or not needs_llm(config):
         raise UserError("--batch, --batch-export and --batch-ingest need an LLM judge and an 'llm:' section")
-    from auditor.batch.state import BATCH_DIR
+    from auditor.batch.state import BATCH_DIR, BatchLog
     from auditor.llm.batchmode import BatchMode
     from auditor.llm.cache import cache_directory
 
+    if options.overwrite:  # a new run: the earlier one's batch answers and rounds go with it
+        shutil.rmtree(options.out / BATCH_DIR, ignore_errors=True)
+    elif not options.resume and BatchLog.read(options.out).open_round is not None:
+        raise UserError(
+            f"{options.out}: holds a batch run waiting for its batches; add --resume to pick them up, "
+            "--overwrite to start again, or choose another --out"
+        )
     mirror = cache_directory(config.llm.cache_dir) if options.cache != "off" else None
     submits = options.batch.kind == "api"
     return BatchMode(options.out / BATCH_DIR, config.llm.batch, submits=submits, mirror=mirror)
