@@ -1,4 +1,4 @@
-"""`--batch` on the demo slice with PII adjudication: a follow-up that only a pass can ask goes into round 2."""
+"""`--batch` on the demo slice with PII adjudication: a follow-up only a pass can ask goes into round 2."""
 
 from __future__ import annotations
 
