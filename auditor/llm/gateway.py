@@ -264,9 +264,9 @@ class Gateway:
             raise RuntimeError("prepare_batch needs a gateway in batch mode")
         body = self._body(messages, output_type, n, logprobs)
         key, body_json = keyed_request(self._cache_endpoint, self.settings.cache_namespace, body)
-        if await self._batch.answer(key) is not None or self._batch.failures.get(key) is not None:
+        if self._batch.answers.contains(key) or self._batch.failures.get(key) is not None:
             return False
-        if self._cache is not None and self._read_cache and await self._cache.get(key) is not None:
+        if self._cache is not None and self._read_cache and self._cache.contains(key):
             return False
         return self._batch.add(key, body_json)
 
