@@ -133,16 +133,19 @@ class Rounds:
         current.outputs = [str(p) for p in self.plan.outputs]
         self._close_round(batches, current, report)
 
-    def _close_round(self, batches: BatchLog, current: Round, report: IngestReport) -> None:
+    def _close_round(
+        self, batches: BatchLog, current: Round, report: IngestReport, job: BatchJob | None = None
+    ) -> None:
         current.answered += report.answered
         current.failed += report.failed
         current.missing += report.missing
         current.unknown += report.unknown
         current.ingested = all(job.ingested for job in current.batches)
         batches.write(self.run_dir)
-        self.notes.append(f"batch round {current.number}: {report.summary()}")
+        which = f"batch round {current.number}" + (f" ({job.id}, {job.status})" if job else "")
+        self.notes.append(f"{which}: {report.summary()}")
         if report.unknown:
-            log.warning("batch round %d: %s", current.number, report.summary())
+            log.warning("%s: %s", which, report.summary())
 
     async def _submit(self, batches: BatchLog, current: Round, stop: asyncio.Event) -> None:
         """Create a batch for every request file of the round that has none yet (never twice)."""
@@ -195,4 +198,4 @@ class Rounds:
             self.mode.ingest, [Path(p) for p in job.downloaded], [Path(job.requests)], reason
         )
         job.ingested = True
-        self._close_round(batches, current, report)
+        self._close_round(batches, current, report, job)

@@ -31,7 +31,9 @@ def make_items(path: Path, count: int) -> None:
             handle.write(json.dumps(item) + "\n")
 
 
-def write_config(path: Path, items: Path, base_url: str, *, retry: str = "batch", samples: int = 1) -> None:
+def write_config(
+    path: Path, items: Path, base_url: str, *, retry: str = "batch", samples: int = 1, per_file: int = 50_000
+) -> None:
     extra = f"    options: {{samples: {samples}}}\n" if samples > 1 else ""
     path.write_text(
         f"input: {items}\nconcurrency: 8\n"
@@ -39,7 +41,7 @@ def write_config(path: Path, items: Path, base_url: str, *, retry: str = "batch"
         f"  model: {FAKE_MODEL}\n  base_url: {base_url}\n  api_key_env: null\n  logprobs: true\n"
         f"  temperature: {0.7 if samples > 1 else 0.0}\n"
         "  retry_initial_wait_s: 0.01\n  max_attempts: 2\n"
-        f"  batch: {{poll_interval_s: 0.05, retry: {retry}}}\n"
+        f"  batch: {{poll_interval_s: 0.05, retry: {retry}, max_requests_per_file: {per_file}}}\n"
         "  prices:\n"
         f"    {FAKE_MODEL}: {{input_per_mtok: 1.0, output_per_mtok: 2.0}}\n"
         "judges:\n"
