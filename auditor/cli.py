@@ -150,8 +150,10 @@ def _print_written(out: Path) -> None:
         ("records.jsonl", "one record per item: verdicts, evidence, routing"),
         ("manifest.json", "settings, versions, input hash, counts, tokens, cost"),
         ("errors.jsonl", "input lines that could not be read"),
+        ("robustness.json", "suites: flip rates, comply rate, group gaps (docs/robustness.md)"),
     ):
-        print(f"    {out / name!s:<40} {what}")
+        if (out / name).exists() or name != "robustness.json":
+            print(f"    {out / name!s:<40} {what}")
     print("  next:")
     print(f"    auditor calibrate --verdicts {out} --human LABELS.jsonl   # agreement with human labels")
     print(f"    auditor report {out}                                       # report.md and report.html")
@@ -225,6 +227,24 @@ def _probe_parser(sub: Any) -> None:
     p.set_defaults(func=cmd_probe)
 
 
+def cmd_robustness(args: argparse.Namespace) -> int:
+    """Robustness, fairness and reliability figures of a run with suites: robustness.json and a table."""
+    from auditor.suites.command import compute_robustness, render_table
+
+    run_dir = Path(args.run_dir)
+    result = compute_robustness(run_dir, seed=args.seed)
+    print(render_table(result))
+    print(f"  wrote {result.write(run_dir)}")
+    return EXIT_OK
+
+
+def _robustness_parser(sub: Any) -> None:
+    p = sub.add_parser("robustness", help="suite flip rates, comply rate and group gaps (docs/robustness.md)")
+    p.add_argument("run_dir", help="a run directory")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    p.set_defaults(func=cmd_robustness)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Write report.md and a self-contained report.html for a run."""
     config = load_config(args.config) if args.config else None
@@ -268,7 +288,7 @@ def cmd_eval_pii(args: argparse.Namespace) -> int:
     """Measure the PII detector's precision, recall and F2 on labelled data."""
     from auditor.pii.evaluate import render_eval, run_eval_pii
 
-    demo = Path("examples/seller_support")
+    demo = Path(args.demo)
     result = run_eval_pii(
         Path(args.dataset) if args.dataset else None,
         demo_items=None if args.no_demo else demo / "items.jsonl",
@@ -288,6 +308,12 @@ def _eval_pii_parser(sub: Any) -> None:
         " scored as a tuning and a held-out test part (by template_id)",
     )
     p.add_argument("--limit", type=int, help="only the first N sentences of each part")
+    p.add_argument(
+        "--demo",
+        default="examples/seller_support",
+        help="a directory with items.jsonl and labels.jsonl whose PII leaks are labelled"
+        " (default: the demo set, relative to the current directory)",
+    )
     p.add_argument("--no-demo", action="store_true", help="skip the demo set's labelled leaks")
     p.set_defaults(func=cmd_eval_pii)
 
@@ -310,6 +336,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         target=Target.parse(args.target) if args.target else DEFAULT_TARGET,
         positive=_positive_labels(args.positive),
         exclude_annotators=_names(args.exclude_annotators),
+        system=args.system,
     )
     print(f"calibration written to {out}:")
     for path in result.files:
@@ -343,6 +370,9 @@ def _calibrate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
     p.add_argument("--pairwise", action="store_true", help="the inputs are pairwise verdicts and labels")
     p.add_argument("--target", help="threshold target, e.g. agreement=0.9 or precision=0.95")
+    p.add_argument(
+        "--system", help="in a run with several targets: the one whose answers the human labels are about"
+    )
     p.add_argument(
         "--positive",
         action="append",
@@ -463,7 +493,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from auditor.labelstudio import export_run
 
     result = export_run(
-        Path(args.run_dir), Path(args.out), args.format, include_all=args.all, redact=args.redact
+        Path(args.run_dir),
+        Path(args.out),
+        args.format,
+        include_all=args.all,
+        redact=args.redact,
+        system=args.system,
     )
     print(result.describe())
     return EXIT_OK
@@ -476,6 +511,7 @@ def _export_parser(sub: Any) -> None:
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--all", action="store_true", help="every item, not only those routed to review")
     p.add_argument("--redact", action="store_true", help="mask detected PII in the exported text")
+    p.add_argument("--system", help="in a run with several targets: the one whose answers to export")
     p.set_defaults(func=cmd_export)
 
 
@@ -626,6 +662,7 @@ PARSERS: list[Callable[[Any], None]] = [
     _report_parser,
     _compare_parser,
     _gate_parser,
+    _robustness_parser,
     _eval_pii_parser,
     _probe_parser,
     _export_parser,

@@ -17,7 +17,7 @@ import contextlib
 import shutil
 import signal
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,11 +33,16 @@ from auditor.judges.base import EstimableJudge, Judge
 from auditor.judges.registry import build_judges, needs_llm
 from auditor.llm.errors import BudgetExceeded
 from auditor.llm.pending import item_scope
+from auditor.llm.settings import USER_CACHE
 from auditor.manifest import InputFile, JudgeEntry, LLMUsage, Manifest, Resume, Status, resume_changes
 from auditor.progress import Progress
 from auditor.routing import RoutingPolicy
 from auditor.rundir import RunDir, read_records, trim_to_whole_records
+from auditor.suites.options import calls_model as suites_call_model
+from auditor.suites.registry import build_suites, derive_items
+from auditor.suites.samples import Samples
 from auditor.summary import RunStats
+from auditor.targets.systems import SystemUnderTest, open_targets, target_usage
 from auditor.templates import load_prompt, load_rubric
 from auditor.types import AuditItem, AuditRecord
 
@@ -87,20 +92,45 @@ async def run_audit(
         raise UserError(f"{options.input}: input file not found")
     rundir = _prepare_rundir(options)
     mode = _batch_mode(config, options)
-    async with gateway_for(config, options.record, options.replay, options.cache, mode) as gateway:
+    async with (
+        gateway_for(config, options.record, options.replay, options.cache, mode) as gateway,
+        open_targets(
+            config.targets,
+            options.input,
+            cache_dir=config.llm.cache_dir if config.llm else USER_CACHE,
+            max_in_flight=config.concurrency,
+            record=options.record,
+            replay=options.replay,
+            cache=options.cache,
+        ) as targets,
+    ):
         judges = list(judges) if judges is not None else build_judges(config, gateway)
-        batch = _Batch(config, options, rundir, judges, gateway)
+        batch = _Batch(config, options, rundir, judges, targets, gateway)
         try:
             result = await batch.run(_rounds(options, rundir, mode, gateway))
         finally:
             if mode is not None:
                 mode.close()
-        if gateway is not None:
-            result.manifest.llm = LLMUsage(
-                model=gateway.settings.model, total=gateway.total_usage(), by_purpose=gateway.usage
-            )
-            rundir.write_manifest(result.manifest)
+            _write_usage(rundir, batch.manifest, gateway, targets)
+        if config.suites or config.samples > 1:
+            from auditor.suites.command import write_robustness
+
+            write_robustness(rundir.path)  # over the items finished so far, whatever the run's status
         return result
+
+
+def _write_usage(
+    rundir: RunDir, manifest: Manifest, gateway: Gateway | None, targets: Mapping[str, SystemUnderTest]
+) -> None:
+    """The judges' and the targets' model usage into the manifest, also when the run stopped."""
+    if gateway is None and not targets:
+        return
+    if gateway is not None:
+        manifest.llm = LLMUsage(
+            model=gateway.settings.model, total=gateway.total_usage(), by_purpose=gateway.usage
+        )
+    manifest.targets = target_usage(targets)
+    rundir.write_manifest(manifest)
 
 
 def _batch_mode(config: AuditConfig, options: RunOptions) -> BatchMode | None:
@@ -147,12 +177,15 @@ async def gateway_for(
     cache: CacheMode = "use",
     batch: BatchMode | None = None,
 ) -> AsyncIterator[Gateway | None]:
-    """One gateway (one client, cache and budget) for the whole run, when a judge needs it."""
-    if not needs_llm(config):
+    """One gateway (one client, cache and budget) for the whole run, when a judge or a suite needs it."""
+    if not (needs_llm(config) or suites_call_model(config.suites)):
         yield None
         return
     if config.llm is None:
-        raise UserError("an LLM judge is configured but the config has no 'llm:' section (model, endpoint)")
+        raise UserError(
+            "an LLM judge or a model suite is configured, "
+            "but the config has no 'llm:' section (model, endpoint)"
+        )
     from auditor.llm import Gateway
 
     settings = config.llm.model_copy(update={"max_in_flight": config.concurrency})
@@ -179,12 +212,17 @@ class _Batch:
         options: RunOptions,
         rundir: RunDir,
         judges: list[Judge],
+        targets: Mapping[str, SystemUnderTest],
         gateway: Gateway | None = None,
     ) -> None:
         self.config, self.options, self.rundir = config, options, rundir
-        self.judges, self.gateway = judges, gateway
-        self.graph = build_graph(judges)
-        self.context = RunContext(routing=RoutingPolicy.from_config(config.routing))
+        self.judges = judges
+        self.graph = build_graph(judges, generate=bool(targets))
+        self.suites = build_suites(config.suites) + ([Samples(config.samples)] if config.samples > 1 else [])
+        self.gateway = gateway  # the judges' gateway, which a model suite's rewrites go through
+        self.context = RunContext(routing=RoutingPolicy.from_config(config.routing), targets=targets)
+        # One unit of work is an item, or an item for each target: resume keys are (item id, target).
+        self.target_names: list[str | None] = list(targets) or [None]
         self.stats = RunStats()
         # Checked before anything in the run directory changes: a refused resume leaves it as it was.
         self.manifest = _start_manifest(config, options, rundir, judges)
@@ -193,7 +231,8 @@ class _Batch:
         self.stop_reason: list[str] = []
         self.status: Status = "complete"
         self.passes = 0
-        self.written: set[str] = set()  # items written by this invocation (a batch run makes several passes)
+        # (item id, target) written by this invocation (a batch run makes several passes)
+        self.written: set[tuple[str, str | None]] = set()
         self.waiting = 0  # items of the current pass that wait for a batch answer
 
     def halt(self, status: Status, reason: str) -> None:
@@ -231,8 +270,12 @@ class _Batch:
         self.passes += 1
         self.waiting = 0
         self.rundir.open(append=self.options.resume or self.passes > 1)
-        done = len(self.done) + len(self.written)
-        progress = Progress(total=count_lines(self.options.input), done=done, enabled=self.options.progress)
+        progress = Progress(
+            total=count_lines(self.options.input) * len(self.target_names),
+            # with suites, every item passes again (its variants may be missing)
+            done=0 if self.suites else len(self.done) + len(self.written),
+            enabled=self.options.progress,
+        )
         try:
             with progress:
                 await self._work(read_items(self.options.input), progress)
@@ -260,15 +303,18 @@ class _Batch:
 
         The judges' `requests(item)` are what their calls send (the dry run counts the same),
         so the next pass finds their answers; what only a pass can know (re-asks, PII
-        adjudication) goes into the round after.
+        adjudication, suites' variants) goes into the round after. With targets the judges
+        grade the targets' answers, which only a pass produces: nothing is asked in advance.
         """
         assert self.gateway is not None
+        if self.target_names != [None]:
+            return
         judges = [j for j in self.judges if isinstance(j, EstimableJudge)]
         lines = count_lines(self.options.input)
         with Progress(total=lines, enabled=self.options.progress, label="batch requests") as progress:
             for entry in _until(self.stop, read_items(self.options.input)):
                 progress.advance()
-                if isinstance(entry, BadLine) or entry.id in self.done:
+                if isinstance(entry, BadLine) or self._finished((entry.id, None)):
                     continue
                 for judge in judges:
                     if judge.applies(entry):
@@ -286,21 +332,41 @@ class _Batch:
                 if self.config.fail_fast:
                     self.halt("failed", str(entry.error))
                 continue
-            if entry.id in self.done or entry.id in self.written:
-                continue
             try:
-                with item_scope() as scope:
-                    record = await _judge_item(self.graph, self.context, entry)
+                await self._item(entry, progress)
             except BudgetExceeded as exc:
                 # The item is not written; `--resume` with a larger budget judges it.
                 self.halt("budget", f"budget reached: {exc}")
                 return
-            if scope.pending:  # a batch round asked for one of its answers: written in a later pass
-                self.waiting += 1
-                continue
-            self.rundir.write_record(record)
-            self.written.add(entry.id)
-            self.stats.add(record)
+
+    def _finished(self, key: tuple[str, str | None]) -> bool:
+        return key in self.done or key in self.written
+
+    async def _item(self, entry: AuditItem, progress: Progress) -> None:
+        """One input item and its suites' variants, for each target; each record written as it finishes.
+
+        In a batch round, a record whose answers wait for the batch is not written: a later pass
+        judges it again from the ingested answers.
+        """
+        if not self.suites and all(self._finished((entry.id, t)) for t in self.target_names):
+            return  # with suites, a judged item's variants may be missing: they are derived again (same ids)
+        with item_scope():  # a model suite's rewrite may wait for a batch: its variant comes in a later pass
+            items = [entry, *await derive_items(entry, self.suites, self.gateway)]
+        for target in self.target_names:
+            for item in items:
+                if self.stop.is_set():
+                    return  # stopping: the rest is judged on `--resume`
+                key = (item.id, target)
+                if self._finished(key):
+                    continue
+                with item_scope() as scope:
+                    record = await _judge_item(self.graph, self.context, item, target)
+                if scope.pending:  # a batch round asked for one of its answers: written in a later pass
+                    self.waiting += 1
+                    continue
+                self.rundir.write_record(record)
+                self.written.add(key)
+                self.stats.add(record)
             progress.advance()
 
     def _finish(self, elapsed: float) -> RunResult:
@@ -326,11 +392,17 @@ class _Batch:
         )
 
 
-async def _judge_item(graph: Any, context: RunContext, item: AuditItem) -> AuditRecord:
+async def _judge_item(graph: Any, context: RunContext, item: AuditItem, target: str | None) -> AuditRecord:
     started = time.perf_counter()
-    state = await graph.ainvoke({"item": item}, context=context)
+    state = await graph.ainvoke(
+        {"item": item} if target is None else {"item": item, "target": target}, context=context
+    )
     return AuditRecord(
         item_id=item.id,
+        target=target,
+        answer=state.get("answer"),
+        parent_id=item.parent_id,
+        suite=item.suite,
         verdicts=state["verdicts_sorted"],
         consensus=state["consensus"],
         route=state["route"],
@@ -401,11 +473,12 @@ def _judge_entry(judge: Judge, config: AuditConfig) -> JudgeEntry:
     """What the manifest keeps of a judge: from its config entry, if it has one."""
     jc: JudgeConfig | None = next((c for c in config.judges if c.name == judge.name), None)
     if jc is None:
-        return JudgeEntry(name=judge.name, criterion=judge.criterion)
+        return JudgeEntry(judge=judge.name, criterion=judge.criterion, backend=judge.backend)
     return JudgeEntry(
-        name=judge.name,
+        judge=judge.name,
         criterion=judge.criterion,
         kind=jc.kind,
+        backend=judge.backend,
         model=config.llm.model if config.llm is not None and jc.calls_model else None,
         prompt_version=load_prompt(jc.prompt).full_version if jc.prompt else None,
         rubric_version=load_rubric(jc.rubric).full_version if jc.rubric else None,

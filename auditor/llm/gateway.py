@@ -29,7 +29,7 @@ from auditor.llm.batchmode import BatchMode
 from auditor.llm.cache import CacheMode, ResponseCache, cache_directory
 from auditor.llm.cassette import Recorder, Replayer
 from auditor.llm.client import Endpoint, make_client, post_chat, resolve_endpoint
-from auditor.llm.completion import Completion, Sample, TokenLogprob, TopLogprob
+from auditor.llm.completion import Completion, Generation, Sample, TokenLogprob, TopLogprob
 from auditor.llm.errors import BatchPending, EndpointError, ItemRejected, TransientError
 from auditor.llm.limits import AdaptiveLimiter
 from auditor.llm.local import LocalServer
@@ -284,6 +284,34 @@ class Gateway:
 
     def _key(self, body: Body) -> str:
         return cache_key(self._cache_endpoint, self.settings.cache_namespace, body)
+
+    async def generate(
+        self, messages: Sequence[Message], *, purpose: str = "generate", seed_offset: int = 0
+    ) -> Generation:
+        """Ask the model for a free-text answer (a system under test answering an item's prompt).
+
+        The same path as `complete` (cassette, cache, budget, retries, usage), without a schema
+        or a re-ask: the answer is what the model said, an empty or cut-off one included.
+        `seed_offset` > 0 asks for another draw (another seed, another cache entry): the
+        repeated samples of a reliability run. Raises ItemRejected when the endpoint refuses
+        this request, and what `complete` raises.
+        """
+        body = build_request(self.settings, normalize_messages(messages), None)
+        if seed_offset:
+            body = follow_up(body, [], seed_offset=seed_offset)
+        self._usage.setdefault(purpose, PurposeUsage()).calls += 1
+        tally = _Tally()
+        try:
+            reply = await self._exchange(body, purpose, tally)
+        except ItemRejected:
+            self._usage[purpose].rejected += 1
+            raise
+        choice = reply.choices[0]  # a parsed reply has at least one
+        return Generation(
+            text=choice.message.content or "",
+            finish_reason=choice.finish_reason,
+            provenance=self._provenance(body, tally),
+        )
 
     async def _samples(
         self,
