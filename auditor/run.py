@@ -102,6 +102,7 @@ async def run_audit(
             record=options.record,
             replay=options.replay,
             cache=options.cache,
+            batch=mode,
         ) as targets,
     ):
         judges = list(judges) if judges is not None else build_judges(config, gateway)

@@ -76,10 +76,10 @@ class Rounds:
             number = len(batches.rounds) + 1
             self.mode.start_round(self._round_dir(batches, number))
             await step()
-            files, count = self.mode.end_round()
+            written = self.mode.end_round()
             if stop.is_set():
                 return  # interrupted: the round is collected again on resume
-            if not files:
+            if written is None or not written.files:
                 if step is prefill:  # everything known in advance is answered already
                     step = one_pass
                     continue
@@ -88,8 +88,9 @@ class Rounds:
             current = Round(
                 number=number,
                 mode="api" if self.plan.kind == "api" else "files",
-                requests=[str(f) for f in files],
-                request_count=count,
+                requests=[str(f) for f in written.files],
+                models=written.models,
+                request_count=written.count,
             )
             batches.rounds.append(current)
             batches.write(self.run_dir)

@@ -268,7 +268,7 @@ class Gateway:
             return False
         if self._cache is not None and self._read_cache and self._cache.contains(key):
             return False
-        return self._batch.add(key, body_json)
+        return self._batch.add(key, body_json, str(body.get("model")))
 
     def _body(self, messages: Sequence[Message], output_type: type[T], n: int, logprobs: bool | None) -> Body:
         want_logprobs = self.settings.logprobs if logprobs is None else logprobs
@@ -299,13 +299,18 @@ class Gateway:
         body = build_request(self.settings, normalize_messages(messages), None)
         if seed_offset:
             body = follow_up(body, [], seed_offset=seed_offset)
-        self._usage.setdefault(purpose, PurposeUsage()).calls += 1
+        usage = self._usage.setdefault(purpose, PurposeUsage())
         tally = _Tally()
         try:
             reply = await self._exchange(body, purpose, tally)
+        except BatchPending:  # the item waits for the next round; this call is not counted
+            provenance = self._provenance(body, tally)
+            return Generation(text="", finish_reason=None, provenance=provenance, pending=True)
         except ItemRejected:
-            self._usage[purpose].rejected += 1
+            usage.calls += 1
+            usage.rejected += 1
             raise
+        usage.calls += 1
         choice = reply.choices[0]  # a parsed reply has at least one
         return Generation(
             text=choice.message.content or "",

@@ -32,7 +32,14 @@ def make_items(path: Path, count: int) -> None:
 
 
 def write_config(
-    path: Path, items: Path, base_url: str, *, retry: str = "batch", samples: int = 1, per_file: int = 50_000
+    path: Path,
+    items: Path,
+    base_url: str,
+    *,
+    retry: str = "batch",
+    samples: int = 1,
+    per_file: int = 50_000,
+    targets: str = "",
 ) -> None:
     extra = f"    options: {{samples: {samples}}}\n" if samples > 1 else ""
     path.write_text(
@@ -48,7 +55,7 @@ def write_config(
         "  - name: accuracy_llm\n    kind: llm.accuracy\n    rubric: rubrics/accuracy.yaml\n"
         "    prompt: prompts/accuracy.yaml\n"
         "  - name: relevance_llm\n    kind: llm.relevance\n    rubric: rubrics/relevance.yaml\n"
-        "    prompt: prompts/relevance.yaml\n" + extra,
+        "    prompt: prompts/relevance.yaml\n" + extra + targets,
         encoding="utf-8",
     )
 
@@ -67,6 +74,8 @@ def comparable(run: Path) -> list[dict[str, Any]]:
     out = []
     for record in records(run):
         record.pop("duration_ms")
+        for key in VOLATILE:  # a target's answer carries its own provenance
+            record.get("answer", {}).get("provenance", {}).pop(key, None)
         for verdict in record["verdicts"]:
             for key in VOLATILE:
                 verdict["provenance"].pop(key, None)

@@ -20,14 +20,14 @@ BODY = canonical_json({"model": "m", "messages": [{"role": "user", "content": "x
 def test_request_files_split_at_the_request_and_byte_limits(tmp_path: Path) -> None:
     by_count = RequestWriter(tmp_path / "count", max_requests=3, max_bytes=10**6)
     for i in range(7):
-        assert by_count.add(f"id-{i}", BODY)
-    assert not by_count.add("id-0", BODY)  # one line per request
+        assert by_count.add(f"id-{i}", BODY, "m")
+    assert not by_count.add("id-0", BODY, "m")  # one line per request
     by_count.close()
     assert [len(f.read_text().splitlines()) for f in by_count.files] == [3, 3, 1]
     line = len(tmp_path.joinpath("count", "requests-001.jsonl").read_bytes().splitlines()[0]) + 1
     by_size = RequestWriter(tmp_path / "size", max_requests=50_000, max_bytes=2 * line + 10)
     for i in range(5):
-        by_size.add(f"id-{i}", BODY)
+        by_size.add(f"id-{i}", BODY, "m")
     by_size.close()
     assert [f.stat().st_size <= 2 * line + 10 for f in by_size.files] == [True, True, True]
     assert request_ids(by_size.files) == {f"id-{i}" for i in range(5)}
@@ -80,9 +80,10 @@ def test_a_failed_request_is_retried_once_then_unscored(tmp_path: Path, retry: s
     with item_scope() as scope, pytest.raises(BatchPending):
         mode.defer("k", {"model": "m"})
     assert scope.pending == 1
-    files, count = mode.end_round()
-    report = mode.ingest([], files)  # the batch lost it
-    assert (count, report.missing) == (1, 1)
+    written = mode.end_round()
+    assert written is not None
+    report = mode.ingest([], written.files)  # the batch lost it
+    assert (written.count, report.missing) == (1, 1)
     mode.start_round(tmp_path / "round-2")
     with item_scope():
         if second == "pending":
@@ -93,11 +94,25 @@ def test_a_failed_request_is_retried_once_then_unscored(tmp_path: Path, retry: s
         else:
             with pytest.raises(BatchFailed, match="after 1 tries: missing from the batch output"):
                 mode.defer("k", {"model": "m"})
-    files, _ = mode.end_round()
-    mode.ingest([], files or [])
+    written = mode.end_round()
+    mode.ingest([], written.files if written else [])
     mode.close()
     if second == "pending":  # lost twice: unscored, and the log survives a new process
         again = BatchMode(tmp_path / "batch", BatchSettings(retry="batch"), submits=False)
         with pytest.raises(BatchFailed, match="after 2 tries: missing from the batch output"):
             again.defer("k", {"model": "m"})
         again.close()
+
+
+def test_each_request_file_asks_one_model(tmp_path: Path) -> None:
+    """The Batch API and `vllm run-batch` serve one model per file: a target's and a judge's split."""
+    writer = RequestWriter(tmp_path, max_requests=10, max_bytes=10**6)
+    for i in range(3):
+        writer.add(f"judge-{i}", BODY, "judge-model")
+        writer.add(f"target-{i}", BODY, "target-model")
+    writer.close()
+    assert writer.models == {
+        str(tmp_path / "requests-001.jsonl"): "judge-model",
+        str(tmp_path / "requests-002.jsonl"): "target-model",
+    }
+    assert request_ids([tmp_path / "requests-002.jsonl"]) == {f"target-{i}" for i in range(3)}
