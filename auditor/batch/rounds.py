@@ -85,6 +85,12 @@ class Rounds:
                     continue
                 return  # every item is written
             step = one_pass
+            if number > self.mode.settings.max_rounds:
+                raise UserError(
+                    f"{self.run_dir}: round {number} would pass llm.batch.max_rounds "
+                    f"({self.mode.settings.max_rounds}) and still asks {written.count} requests; "
+                    "are the prompts the same on every pass?"
+                )
             current = Round(
                 number=number,
                 mode="api" if self.plan.kind == "api" else "files",

@@ -149,3 +149,20 @@ def test_a_round_above_the_file_limit_goes_out_as_several_batches(server: FakeOp
     assert [Path(p).name for p in only["requests"]] == [f"requests-00{i}.jsonl" for i in (1, 2, 3)]
     assert len({job["id"] for job in only["batches"]}) == 3 and only["answered"] == 45
     assert len(records(tmp_path / "run")) == 30
+
+
+def test_a_run_needing_more_rounds_than_max_rounds_stops_with_one_line(
+    server: FakeOpenAI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items, config = tmp_path / "items.jsonl", tmp_path / "config.yaml"
+    make_items(items, 2)
+    write_config(config, items, server.base_url)
+    text = config.read_text().replace("poll_interval_s: 0.05,", "poll_interval_s: 0.05, max_rounds: 1,")
+    config.write_text(text)
+    # item 0's replies are never valid, so its re-ask needs a second round
+    server.respond_with(lambda r: "not json" if "order 0?" in r.user_text else scripted_reply(r))
+    assert audit(config, tmp_path / "run", "--batch", "--no-cache") == 2
+    assert "round 2 would pass llm.batch.max_rounds (1) and still asks 2 requests" in capsys.readouterr().err
+    config.write_text(text.replace("max_rounds: 1", "max_rounds: 2"))
+    assert audit(config, tmp_path / "run", "--batch", "--resume", "--no-cache") == 0
+    assert len(records(tmp_path / "run")) == 2
