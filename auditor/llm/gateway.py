@@ -359,11 +359,13 @@ class Gateway:
         """
         error = sample.unscored_reason or "invalid output"
         tally.reasks += 1
-        self._usage[purpose].reasks += 1
         try:
             answer = await self._exchange(follow_up(body, reask_turns(sample.raw, error)), purpose, tally)
         except ItemRejected as exc:
+            self._usage[purpose].reasks += 1
             return replace(sample, unscored_reason=f"invalid output ({error}), and the re-ask was {exc}")
+        # counted once answered: a re-ask waiting for a batch round counts in the round that answers it
+        self._usage[purpose].reasks += 1
         again, invalid = self._read_choice(answer.choices[0], output_type, context)
         if invalid and context:
             lenient, invalid = self._read_choice(answer.choices[0], output_type)

@@ -123,6 +123,8 @@ def test_an_invalid_batch_answer_is_re_asked_in_the_next_round(server: FakeOpenA
     (record,) = [r for r in records(tmp_path / "run") if r["item_id"] == "it-00003"]
     (relevance,) = [v for v in record["verdicts"] if v["judge"] == "relevance_llm"]
     assert not relevance.get("unscored_reason") and relevance["provenance"]["reasks"] == 1
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["llm"]["by_purpose"]["judge:relevance_llm"]["reasks"] == 1  # counted once, not per round
 
 
 def test_batch_answers_also_land_in_the_response_cache_for_later_online_runs(
