@@ -126,7 +126,8 @@ def _batch_next_steps(waiting: Round, config: str, out: Path) -> str:
     for requests in waiting.requests:
         result = requests.replace("requests-", "results-")
         results.append(result)
-        lines.append(f"    vllm run-batch -i {requests} -o {result} --model <model>")
+        model = waiting.models.get(requests, "<model>")
+        lines.append(f"    vllm run-batch -i {requests} -o {result} --model {model}")
     lines.append("  (or upload them to the OpenAI Batch API), then:")
     lines.append(f"    auditor run {config} --out {out} --batch-ingest {' '.join(results)}")
     return "\n".join(lines)

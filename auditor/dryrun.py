@@ -14,32 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, runtime_checkable
-
-from pydantic import BaseModel
 
 from auditor.config import AuditConfig, JudgeConfig, LLMJudgeConfig
 from auditor.errors import UserError
 from auditor.io import BadLine, read_items
+from auditor.judges.base import EstimableJudge
 from auditor.judges.registry import build_judges
 from auditor.llm import Estimate, Price, estimate
 from auditor.targets.config import TargetConfig
 from auditor.targets.systems import prompt_messages
 from auditor.types import AuditItem
-
-
-@runtime_checkable
-class EstimableJudge(Protocol):
-    """An LLM judge as the dry run sees it."""
-
-    name: str
-    samples: int
-    expected_output_tokens: int
-    output_type: type[BaseModel]
-
-    def applies(self, item: AuditItem) -> bool: ...
-
-    def requests(self, item: AuditItem) -> list[list[dict[str, str]]]: ...
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import signal
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
@@ -28,7 +29,7 @@ from auditor.errors import UserError
 from auditor.graph.build import build_graph
 from auditor.graph.state import RunContext
 from auditor.io import BadLine, count_lines, file_sha256, read_items
-from auditor.judges.base import Judge
+from auditor.judges.base import EstimableJudge, Judge
 from auditor.judges.registry import build_judges, needs_llm
 from auditor.llm.errors import BudgetExceeded
 from auditor.llm.pending import item_scope
@@ -101,6 +102,7 @@ async def run_audit(
             record=options.record,
             replay=options.replay,
             cache=options.cache,
+            batch=mode,
         ) as targets,
     ):
         judges = list(judges) if judges is not None else build_judges(config, gateway)
@@ -137,10 +139,17 @@ def _batch_mode(config: AuditConfig, options: RunOptions) -> BatchMode | None:
         return None
     if config.llm is None or not needs_llm(config):
         raise UserError("--batch, --batch-export and --batch-ingest need an LLM judge and an 'llm:' section")
-    from auditor.batch.state import BATCH_DIR
+    from auditor.batch.state import BATCH_DIR, BatchLog
     from auditor.llm.batchmode import BatchMode
     from auditor.llm.cache import cache_directory
 
+    if options.overwrite:  # a new run: the earlier one's batch answers and rounds go with it
+        shutil.rmtree(options.out / BATCH_DIR, ignore_errors=True)
+    elif not options.resume and BatchLog.read(options.out).open_round is not None:
+        raise UserError(
+            f"{options.out}: holds a batch run waiting for its batches; add --resume to pick them up, "
+            "--overwrite to start again, or choose another --out"
+        )
     mirror = cache_directory(config.llm.cache_dir) if options.cache != "off" else None
     submits = options.batch.kind == "api"
     return BatchMode(options.out / BATCH_DIR, config.llm.batch, submits=submits, mirror=mirror)
@@ -208,6 +217,7 @@ class _Batch:
         gateway: Gateway | None = None,
     ) -> None:
         self.config, self.options, self.rundir = config, options, rundir
+        self.judges = judges
         self.graph = build_graph(judges, generate=bool(targets))
         self.suites = build_suites(config.suites) + ([Samples(config.samples)] if config.samples > 1 else [])
         self.gateway = gateway  # the judges' gateway, which a model suite's rewrites go through
@@ -244,7 +254,7 @@ class _Batch:
                 if rounds is None:
                     await self.one_pass()
                 else:
-                    await rounds.drive(self.one_pass, self.stop)
+                    await rounds.drive(self.one_pass, self.prefill, self.stop)
         except UserError as exc:
             self.halt("failed", str(exc))
             self._finish(time.perf_counter() - t0)
@@ -290,6 +300,29 @@ class _Batch:
             errors = group_error.exceptions
             raise next((e for e in errors if isinstance(e, UserError)), errors[0]) from None
 
+    async def prefill(self) -> None:
+        """A batch run's first round without the graph: every request the judges name in advance.
+
+        The judges' `requests(item)` are what their calls send (the dry run counts the same),
+        so the next pass finds their answers; what only a pass can know (re-asks, PII
+        adjudication, suites' variants) goes into the round after. With targets the judges
+        grade the targets' answers, which only a pass produces: nothing is asked in advance.
+        """
+        assert self.gateway is not None
+        if self.target_names != [None]:
+            return
+        judges = [j for j in self.judges if isinstance(j, EstimableJudge)]
+        lines = count_lines(self.options.input)
+        with Progress(total=lines, enabled=self.options.progress, label="batch requests") as progress:
+            for entry in _until(self.stop, read_items(self.options.input)):
+                progress.advance()
+                if isinstance(entry, BadLine) or self._finished((entry.id, None)):
+                    continue
+                for judge in judges:
+                    if judge.applies(entry):
+                        for messages in judge.requests(entry):
+                            await self.gateway.prepare_batch(messages, judge.output_type, n=judge.samples)
+
     async def worker(self, source: Iterator[AuditItem | BadLine], progress: Progress) -> None:
         for entry in _until(self.stop, source):
             if isinstance(entry, BadLine):
@@ -319,7 +352,8 @@ class _Batch:
         """
         if not self.suites and all(self._finished((entry.id, t)) for t in self.target_names):
             return  # with suites, a judged item's variants may be missing: they are derived again (same ids)
-        items = [entry, *await derive_items(entry, self.suites, self.gateway)]
+        with item_scope():  # a model suite's rewrite may wait for a batch: its variant comes in a later pass
+            items = [entry, *await derive_items(entry, self.suites, self.gateway)]
         for target in self.target_names:
             for item in items:
                 if self.stop.is_set():
@@ -335,7 +369,6 @@ class _Batch:
                 self.rundir.write_record(record)
                 self.written.add(key)
                 self.stats.add(record)
-            progress.advance()
             progress.advance()
 
     def _finish(self, elapsed: float) -> RunResult:

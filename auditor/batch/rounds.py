@@ -28,6 +28,7 @@ from auditor.llm.batchmode import MISSING, BatchMode
 from auditor.progress import Progress
 
 log = logging.getLogger("auditor.batch")
+Step = Callable[[], Awaitable[None]]
 
 # Why a request that has no line in a finished batch's output failed, by the batch's status.
 _MISSING_BY_STATUS = {
@@ -59,25 +60,43 @@ class Rounds:
     waiting: Round | None = None  # the exported round whose output the run now waits for
     notes: list[str] = field(default_factory=list)  # what the CLI prints after the summary
 
-    async def drive(self, one_pass: Callable[[], Awaitable[None]], stop: asyncio.Event) -> None:
-        """Rounds until a pass asks for nothing, the run waits for another engine, or `stop` is set."""
+    async def drive(self, one_pass: Step, prefill: Step, stop: asyncio.Event) -> None:
+        """Rounds until a pass asks for nothing, the run waits for another engine, or `stop` is set.
+
+        The first round of a run is `prefill` (every request known in advance, no graph);
+        each later one is `one_pass`, which writes the items whose answers are all in.
+        """
         batches = BatchLog.read(self.run_dir)
         if self.plan.kind == "export":
             assert self.plan.export_dir is not None
             batches.export_dir = str(self.plan.export_dir)
         await self._settle(batches, stop)
+        step = prefill if not batches.rounds else one_pass
         while not stop.is_set():
             number = len(batches.rounds) + 1
             self.mode.start_round(self._round_dir(batches, number))
-            await one_pass()
-            files, count = self.mode.end_round()
-            if stop.is_set() or not files:
-                return  # interrupted (the round is collected again on resume), or every item is written
+            await step()
+            written = self.mode.end_round()
+            if stop.is_set():
+                return  # interrupted: the round is collected again on resume
+            if written is None or not written.files:
+                if step is prefill:  # everything known in advance is answered already
+                    step = one_pass
+                    continue
+                return  # every item is written
+            step = one_pass
+            if number > self.mode.settings.max_rounds:
+                raise UserError(
+                    f"{self.run_dir}: round {number} would pass llm.batch.max_rounds "
+                    f"({self.mode.settings.max_rounds}) and still asks {written.count} requests; "
+                    "are the prompts the same on every pass?"
+                )
             current = Round(
                 number=number,
                 mode="api" if self.plan.kind == "api" else "files",
-                requests=[str(f) for f in files],
-                request_count=count,
+                requests=[str(f) for f in written.files],
+                models=written.models,
+                request_count=written.count,
             )
             batches.rounds.append(current)
             batches.write(self.run_dir)
@@ -121,16 +140,19 @@ class Rounds:
         current.outputs = [str(p) for p in self.plan.outputs]
         self._close_round(batches, current, report)
 
-    def _close_round(self, batches: BatchLog, current: Round, report: IngestReport) -> None:
+    def _close_round(
+        self, batches: BatchLog, current: Round, report: IngestReport, job: BatchJob | None = None
+    ) -> None:
         current.answered += report.answered
         current.failed += report.failed
         current.missing += report.missing
         current.unknown += report.unknown
         current.ingested = all(job.ingested for job in current.batches)
         batches.write(self.run_dir)
-        self.notes.append(f"batch round {current.number}: {report.summary()}")
+        which = f"batch round {current.number}" + (f" ({job.id}, {job.status})" if job else "")
+        self.notes.append(f"{which}: {report.summary()}")
         if report.unknown:
-            log.warning("batch round %d: %s", current.number, report.summary())
+            log.warning("%s: %s", which, report.summary())
 
     async def _submit(self, batches: BatchLog, current: Round, stop: asyncio.Event) -> None:
         """Create a batch for every request file of the round that has none yet (never twice)."""
@@ -183,4 +205,4 @@ class Rounds:
             self.mode.ingest, [Path(p) for p in job.downloaded], [Path(job.requests)], reason
         )
         job.ingested = True
-        self._close_round(batches, current, report)
+        self._close_round(batches, current, report, job)

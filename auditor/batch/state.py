@@ -44,6 +44,7 @@ class Round(StrictModel):
     number: int
     mode: Literal["api", "files"]  # submitted by auditor, or exported for another engine
     requests: list[str]
+    models: dict[str, str] = Field(default_factory=dict)  # request file -> the model it asks
     request_count: int
     batches: list[BatchJob] = Field(default_factory=list)
     outputs: list[str] = Field(default_factory=list)  # output files ingested (files mode)

@@ -8,6 +8,8 @@ import time
 import traceback
 from typing import Protocol, runtime_checkable
 
+from pydantic import BaseModel
+
 from auditor.errors import UserError
 from auditor.pii.redact import redact_for_log
 from auditor.types import AuditItem, Backend, Provenance, Verdict
@@ -58,6 +60,22 @@ async def verdict_or_unscored(judge: Judge, item: AuditItem) -> Verdict:
             Provenance(backend=judge.backend, latency_ms=(time.perf_counter() - started) * 1000),
             error_type=error_type(exc),
         )
+
+
+@runtime_checkable
+class EstimableJudge(Protocol):
+    """An LLM judge whose requests for an item are known before it runs: the messages of
+    every call (`requests`), sent with `samples` answers each and read into `output_type`.
+    The dry run estimates them and a batch run's first round asks them all in advance."""
+
+    name: str
+    samples: int
+    expected_output_tokens: int
+    output_type: type[BaseModel]
+
+    def applies(self, item: AuditItem) -> bool: ...
+
+    def requests(self, item: AuditItem) -> list[list[dict[str, str]]]: ...
 
 
 def error_type(exc: BaseException) -> str:

@@ -12,6 +12,10 @@ Who owns what (see docs/llm.md):
     cassette.py   record / replay of exchanges
     tokens.py     tiktoken counts, cost, the pre-flight estimate
     usage.py      totals per purpose, the budget
+    batchmode.py  batch mode: answers from the run's batches, misses into the round's files
+    batchfiles.py batch request files (split at the API's limits) and output files (OpenAI, vLLM)
+    batchapi.py   the Files and Batches API: upload, create, poll, download
+    pending.py    the per-item scope a batch request marks, so the runner leaves the item unwritten
 
 The names below are loaded on first use: `auditor.config` imports `llm.settings`, and an
 offline run must not pay for (or depend on) openai, httpx, tiktoken, diskcache and tenacity.

@@ -23,58 +23,61 @@ from auditor.llm.wire import parse_body
 CHAT_URL = "/v1/chat/completions"
 
 
+@dataclass
+class _OpenFile:
+    path: Path
+    handle: IO[bytes]
+    lines: int = 0
+    size: int = 0
+
+
 class RequestWriter:
-    """Writes request lines to `requests-001.jsonl`, `-002`, ... under `directory`, within the limits."""
+    """Writes request lines to `requests-001.jsonl`, `-002`, ... under `directory`: one model per
+    file (the Batch API and `vllm run-batch` each serve one), each file within the limits."""
 
     def __init__(self, directory: Path, max_requests: int, max_bytes: int) -> None:
         self.directory = directory
         self.max_requests, self.max_bytes = max_requests, max_bytes
         self.files: list[Path] = []
+        self.models: dict[str, str] = {}  # request file -> the model its requests name
         self.count = 0
         self._seen: set[str] = set()
-        self._handle: IO[bytes] | None = None
-        self._lines = self._bytes = 0
+        self._open: dict[str, _OpenFile] = {}
 
-    def add(self, custom_id: str, body: dict[str, Any]) -> bool:
-        """Write one request line; False when this id is already written (one request per answer)."""
+    def add(self, custom_id: str, body_json: str, model: str) -> bool:
+        """Write one request line (the body already JSON); False when this id is already written."""
         if custom_id in self._seen:
             return False
         self._seen.add(custom_id)
-        line = json.dumps(
-            {"custom_id": custom_id, "method": "POST", "url": CHAT_URL, "body": body},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
-        line += b"\n"
+        head = f'{{"custom_id":{json.dumps(custom_id)},"method":"POST","url":"{CHAT_URL}","body":'
+        line = f"{head}{body_json}}}\n".encode()
         if len(line) > self.max_bytes:
             raise UserError(
                 f"one batch request is {len(line):,} bytes, above the file limit {self.max_bytes:,}"
             )
-        if (
-            self._handle is None
-            or self._lines >= self.max_requests
-            or self._bytes + len(line) > self.max_bytes
-        ):
-            self._next_file()
-        assert self._handle is not None
-        self._handle.write(line)
-        self._lines += 1
-        self._bytes += len(line)
+        current = self._open.get(model)
+        if current is None or current.lines >= self.max_requests or current.size + len(line) > self.max_bytes:
+            current = self._next_file(model)
+        current.handle.write(line)
+        current.lines += 1
+        current.size += len(line)
         self.count += 1
         return True
 
-    def _next_file(self) -> None:
-        self.close()
+    def _next_file(self, model: str) -> _OpenFile:
+        if model in self._open:
+            self._open.pop(model).handle.close()
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.directory / f"requests-{len(self.files) + 1:03d}.jsonl"
         self.files.append(path)
-        self._handle = path.open("wb")
-        self._lines = self._bytes = 0
+        self.models[str(path)] = model
+        self._open[model] = _OpenFile(path, path.open("wb"))
+        return self._open[model]
 
     def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        for current in self._open.values():
+            current.handle.close()
+        self._open.clear()
 
 
 def request_ids(paths: Iterable[Path]) -> set[str]:

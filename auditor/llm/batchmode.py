@@ -25,6 +25,7 @@ from auditor.llm.batchfiles import IngestReport, OutputLine, RequestWriter, read
 from auditor.llm.cache import ResponseCache
 from auditor.llm.errors import BatchFailed, BatchPending
 from auditor.llm.pending import mark_pending
+from auditor.llm.request import canonical_json
 from auditor.llm.settings import BatchSettings
 
 ANSWERS = "answers"
@@ -91,13 +92,12 @@ class BatchMode:
             directory, self.settings.max_requests_per_file, self.settings.max_bytes_per_file
         )
 
-    def end_round(self) -> tuple[list[Path], int]:
-        """Close the round's request files; returns them ([] when nothing was asked) and the request count."""
+    def end_round(self) -> RequestWriter | None:
+        """Close the round's request files; returns their writer (its `files`, `models`, `count`)."""
         writer, self._writer = self._writer, None
-        if writer is None:
-            return [], 0
-        writer.close()
-        return writer.files, writer.count
+        if writer is not None:
+            writer.close()
+        return writer
 
     # ----- the gateway's look-ups -----------------------------------------------------------
 
@@ -120,11 +120,15 @@ class BatchMode:
                 raise BatchFailed(reason, times)
             if self.settings.retry == "online":
                 return
-        if self._writer is None:
-            raise RuntimeError("batch mode without an open round")
-        self._writer.add(key, body)
+        self.add(key, canonical_json(body), str(body.get("model")))
         mark_pending()
         raise BatchPending(key)
+
+    def add(self, key: str, body_json: str, model: str) -> bool:
+        """Write a request (its body as JSON) into the open round, once per key; True if it was new."""
+        if self._writer is None:
+            raise RuntimeError("batch mode without an open round")
+        return self._writer.add(key, body_json, model)
 
     # ----- ingest ---------------------------------------------------------------------------
 

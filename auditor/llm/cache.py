@@ -60,6 +60,10 @@ class ResponseCache:
     async def set(self, key: str, response: dict[str, Any]) -> None:
         await asyncio.to_thread(self._cache.set, key, {"response": response})
 
+    def contains(self, key: str) -> bool:
+        """Whether an answer is stored, without a thread hop (a batch's first round asks this per request)."""
+        return key in self._cache
+
     def set_many(self, entries: Iterable[tuple[str, dict[str, Any]]]) -> None:
         """Store many answers in one transaction (batch ingest: one commit, not one per answer)."""
         with self._cache.transact():

@@ -86,8 +86,12 @@ class Completion(Generic[T]):
 
 @dataclass(frozen=True)
 class Generation:
-    """The answer to `Gateway.generate`: free text, why it ended, and provenance."""
+    """The answer to `Gateway.generate`: free text, why it ended, and provenance.
+
+    `pending`: in a batch round the request went into the batch; there is no text yet.
+    """
 
     text: str
     finish_reason: str | None
     provenance: Provenance
+    pending: bool = False

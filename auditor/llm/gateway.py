@@ -39,6 +39,7 @@ from auditor.llm.request import (
     build_request,
     cache_key,
     follow_up,
+    keyed_request,
     normalize_messages,
     request_hash,
 )
@@ -226,10 +227,7 @@ class Gateway:
         if n > 1 and self.settings.temperature == 0 and not self._warned_greedy_samples:
             self._warned_greedy_samples = True
             log.warning("%s: %d samples at temperature 0 will mostly agree with each other", purpose, n)
-        want_logprobs = self.settings.logprobs if logprobs is None else logprobs
-        body = build_request(
-            self.settings, normalize_messages(messages), output_type, n=n, logprobs=want_logprobs
-        )
+        body = self._body(messages, output_type, n, logprobs)
         usage = self._usage.setdefault(purpose, PurposeUsage())
         tally = _Tally()
         reason: str | None = None
@@ -251,6 +249,42 @@ class Gateway:
             samples=tuple(samples), provenance=self._provenance(body, tally), unscored_reason=reason
         )
 
+    async def prepare_batch(
+        self,
+        messages: Sequence[Message],
+        output_type: type[T],
+        *,
+        n: int = 1,
+        logprobs: bool | None = None,
+    ) -> bool:
+        """Put the request `complete` would send for these arguments into the batch round, unless
+        it is answered already; True if it was added. A batch run's first round asks every
+        request the judges can name in advance this way, without running the graph."""
+        if self._batch is None:
+            raise RuntimeError("prepare_batch needs a gateway in batch mode")
+        body = self._body(messages, output_type, n, logprobs)
+        key, body_json = keyed_request(self._cache_endpoint, self.settings.cache_namespace, body)
+        if self._batch.answers.contains(key) or self._batch.failures.get(key) is not None:
+            return False
+        if self._cache is not None and self._read_cache and self._cache.contains(key):
+            return False
+        return self._batch.add(key, body_json, str(body.get("model")))
+
+    def _body(self, messages: Sequence[Message], output_type: type[T], n: int, logprobs: bool | None) -> Body:
+        want_logprobs = self.settings.logprobs if logprobs is None else logprobs
+        return build_request(
+            self.settings, normalize_messages(messages), output_type, n=n, logprobs=want_logprobs
+        )
+
+    @property
+    def _cache_endpoint(self) -> str:
+        """The endpoint as the cache key names it (a local model's is fixed: its port changes)."""
+        assert self._endpoint is not None
+        return local_backend.CACHE_ENDPOINT if self._local else self._endpoint.base_url
+
+    def _key(self, body: Body) -> str:
+        return cache_key(self._cache_endpoint, self.settings.cache_namespace, body)
+
     async def generate(
         self, messages: Sequence[Message], *, purpose: str = "generate", seed_offset: int = 0
     ) -> Generation:
@@ -265,13 +299,18 @@ class Gateway:
         body = build_request(self.settings, normalize_messages(messages), None)
         if seed_offset:
             body = follow_up(body, [], seed_offset=seed_offset)
-        self._usage.setdefault(purpose, PurposeUsage()).calls += 1
+        usage = self._usage.setdefault(purpose, PurposeUsage())
         tally = _Tally()
         try:
             reply = await self._exchange(body, purpose, tally)
+        except BatchPending:  # the item waits for the next round; this call is not counted
+            provenance = self._provenance(body, tally)
+            return Generation(text="", finish_reason=None, provenance=provenance, pending=True)
         except ItemRejected:
-            self._usage[purpose].rejected += 1
+            usage.calls += 1
+            usage.rejected += 1
             raise
+        usage.calls += 1
         choice = reply.choices[0]  # a parsed reply has at least one
         return Generation(
             text=choice.message.content or "",
@@ -320,11 +359,13 @@ class Gateway:
         """
         error = sample.unscored_reason or "invalid output"
         tally.reasks += 1
-        self._usage[purpose].reasks += 1
         try:
             answer = await self._exchange(follow_up(body, reask_turns(sample.raw, error)), purpose, tally)
         except ItemRejected as exc:
+            self._usage[purpose].reasks += 1
             return replace(sample, unscored_reason=f"invalid output ({error}), and the re-ask was {exc}")
+        # counted once answered: a re-ask waiting for a batch round counts in the round that answers it
+        self._usage[purpose].reasks += 1
         again, invalid = self._read_choice(answer.choices[0], output_type, context)
         if invalid and context:
             lenient, invalid = self._read_choice(answer.choices[0], output_type)
@@ -378,9 +419,7 @@ class Gateway:
         return completion
 
     async def _cached_or_fetched(self, body: Body, purpose: str) -> tuple[dict[str, Any], Source]:
-        assert self._endpoint is not None
-        endpoint = local_backend.CACHE_ENDPOINT if self._local else self._endpoint.base_url
-        key = cache_key(endpoint, self.settings.cache_namespace, body)
+        key = self._key(body)
         if self._batch is not None and (found := await self._batch.answer(key)) is not None:
             return found[0], "batch" if found[1] else "batch_seen"
         if self._cache is not None and self._read_cache:

@@ -98,5 +98,18 @@ def request_hash(body: Body) -> str:
 
 def cache_key(base_url: str, namespace: str, body: Body) -> str:
     """The cache key: the request plus the endpoint that answered it and the user's namespace."""
-    material = {"v": _CACHE_KEY_VERSION, "endpoint": base_url, "namespace": namespace, "request": body}
-    return hashlib.sha256(canonical_json(material).encode()).hexdigest()
+    return keyed_request(base_url, namespace, body)[0]
+
+
+def keyed_request(base_url: str, namespace: str, body: Body) -> tuple[str, str]:
+    """The cache key and the body's canonical JSON, encoding the body once (a batch file needs both).
+
+    The key hashes the canonical JSON of {"endpoint", "namespace", "request", "v"}; with
+    sorted keys and no spaces that is exactly the string assembled here.
+    """
+    request = canonical_json(body)
+    material = (
+        f'{{"endpoint":{canonical_json(base_url)},"namespace":{canonical_json(namespace)},'
+        f'"request":{request},"v":{_CACHE_KEY_VERSION}}}'
+    )
+    return hashlib.sha256(material.encode()).hexdigest(), request

@@ -31,6 +31,9 @@ class BatchSettings(StrictModel):
     # next round's batch, once online, or not at all; after that it is unscored with the reason.
     retry: Literal["batch", "online", "none"] = "batch"
     poll_interval_s: float = Field(default=30.0, gt=0.0)
+    # Each round answers what the one before asked; a request that only appears again and
+    # again (a prompt that changes between passes) would never end, so the run stops here.
+    max_rounds: int = Field(default=10, ge=1)
     completion_window: str = "24h"
     # The Batch API's limits per input file.
     max_requests_per_file: int = Field(default=50_000, ge=1)

@@ -21,6 +21,7 @@ from auditor.types import Answer, AnswerTag, AuditItem, Provenance
 
 if TYPE_CHECKING:
     from auditor.llm import CacheMode, Gateway
+    from auditor.llm.batchmode import BatchMode
     from auditor.manifest import LLMUsage
 
 
@@ -74,6 +75,8 @@ class AskedTarget:
             return Answer(error=f"target '{self.name}' {exc}")
         except EndpointError as exc:  # the target cannot serve the run: stop it, in one line
             raise EndpointError(f"target '{self.name}': {exc}") from None
+        if generation.pending:  # a batch round: the record waits (nothing to judge yet, nothing asked)
+            return Answer(error=f"target '{self.name}': waiting for its batch answer")
         return make_answer(generation.text, generation.finish_reason, generation.provenance)
 
 
@@ -100,8 +103,12 @@ async def open_targets(
     record: Path | None = None,
     replay: Path | None = None,
     cache: CacheMode = "use",
+    batch: BatchMode | None = None,
 ) -> AsyncIterator[dict[str, SystemUnderTest]]:
-    """The config's targets, ready to answer; their gateways (and local servers) close on exit."""
+    """The config's targets, ready to answer; their gateways (and local servers) close on exit.
+
+    In a batch run (`batch`) the targets' requests go into the same rounds as the judges'.
+    """
     if not targets:
         yield {}
         return
@@ -121,6 +128,7 @@ async def open_targets(
                 record_dir=record,
                 replay_dir=replay,
                 cache_mode=cache,
+                batch=batch,
             )
             stack.push_async_callback(gateway.aclose)
             opened[config.name] = AskedTarget(config, gateway)

@@ -31,7 +31,16 @@ def make_items(path: Path, count: int) -> None:
             handle.write(json.dumps(item) + "\n")
 
 
-def write_config(path: Path, items: Path, base_url: str, *, retry: str = "batch", samples: int = 1) -> None:
+def write_config(
+    path: Path,
+    items: Path,
+    base_url: str,
+    *,
+    retry: str = "batch",
+    samples: int = 1,
+    per_file: int = 50_000,
+    targets: str = "",
+) -> None:
     extra = f"    options: {{samples: {samples}}}\n" if samples > 1 else ""
     path.write_text(
         f"input: {items}\nconcurrency: 8\n"
@@ -39,14 +48,14 @@ def write_config(path: Path, items: Path, base_url: str, *, retry: str = "batch"
         f"  model: {FAKE_MODEL}\n  base_url: {base_url}\n  api_key_env: null\n  logprobs: true\n"
         f"  temperature: {0.7 if samples > 1 else 0.0}\n"
         "  retry_initial_wait_s: 0.01\n  max_attempts: 2\n"
-        f"  batch: {{poll_interval_s: 0.05, retry: {retry}}}\n"
+        f"  batch: {{poll_interval_s: 0.05, retry: {retry}, max_requests_per_file: {per_file}}}\n"
         "  prices:\n"
         f"    {FAKE_MODEL}: {{input_per_mtok: 1.0, output_per_mtok: 2.0}}\n"
         "judges:\n"
         "  - name: accuracy_llm\n    kind: llm.accuracy\n    rubric: rubrics/accuracy.yaml\n"
         "    prompt: prompts/accuracy.yaml\n"
         "  - name: relevance_llm\n    kind: llm.relevance\n    rubric: rubrics/relevance.yaml\n"
-        "    prompt: prompts/relevance.yaml\n" + extra,
+        "    prompt: prompts/relevance.yaml\n" + extra + targets,
         encoding="utf-8",
     )
 
@@ -65,6 +74,8 @@ def comparable(run: Path) -> list[dict[str, Any]]:
     out = []
     for record in records(run):
         record.pop("duration_ms")
+        for key in VOLATILE:  # a target's answer carries its own provenance
+            record.get("answer", {}).get("provenance", {}).pop(key, None)
         for verdict in record["verdicts"]:
             for key in VOLATILE:
                 verdict["provenance"].pop(key, None)

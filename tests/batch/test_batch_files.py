@@ -59,7 +59,7 @@ def test_export_then_ingest_of_another_engines_output_finishes_the_run(
     requests = exported / "round-1" / "requests-001.jsonl"
     assert f"vllm run-batch -i {requests} -o {exported / 'round-1' / 'results-001.jsonl'}" in printed
     assert f"--batch-ingest {exported / 'round-1' / 'results-001.jsonl'}" in printed
-    assert not (out / "records.jsonl").read_text()  # every item waits for its answers
+    assert not (out / "records.jsonl").exists()  # every item waits for its answers
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "waiting"
 
@@ -112,3 +112,15 @@ def test_a_malformed_output_line_names_the_file_line_and_field(
     results.write_text('{"custom_id": "abc", "response": {"status_code": 200, "body": {}}}\n{"id": 1}\n')
     assert audit(config, tmp_path / "run", "--batch-ingest", str(results)) == 2
     assert f"{results}:2: field 'custom_id': missing or not a string" in capsys.readouterr().err
+
+
+def test_a_waiting_batch_run_is_not_started_again_by_accident(tmp_path: Path) -> None:
+    items, config, exported = tmp_path / "items.jsonl", tmp_path / "config.yaml", tmp_path / "exported"
+    make_items(items, 4)
+    write_config(config, items, NOWHERE)
+    out = tmp_path / "run"
+    assert audit(config, out, "--batch-export", str(exported)) == 0
+    assert audit(config, out, "--batch-export", str(exported)) == 2  # --resume or --overwrite, please
+    assert audit(config, out, "--batch-export", str(exported), "--overwrite") == 0
+    log = json.loads((out / "batch" / "batch.json").read_text())
+    assert len(log["rounds"]) == 1 and log["rounds"][0]["request_count"] == 6

@@ -38,7 +38,7 @@ def test_a_batch_run_writes_the_records_an_online_run_writes_at_half_the_price(
     assert comparable(tmp_path / "batched") == comparable(tmp_path / "online")
     assert total_cost(tmp_path / "batched") == pytest.approx(total_cost(tmp_path / "online") / 2)
     out = capsys.readouterr().out
-    assert f"batch round 1: {online_requests} answered, 0 failed, 0 missing" in out
+    assert f"batch round 1 (batch-fake-2, completed): {online_requests} answered, 0 failed, 0 missing" in out
 
     log = json.loads((tmp_path / "batched" / "batch" / "batch.json").read_text())
     assert [r["number"] for r in log["rounds"]] == [1]
@@ -61,7 +61,7 @@ def test_error_lines_missing_lines_and_shuffled_output_end_with_every_item_judge
     assert audit(config, tmp_path / "run", "--batch", "--no-cache") == 0
 
     out = capsys.readouterr().out
-    assert "batch round 1: " in out and "batch round 2: " in out  # the failed ones asked once more
+    assert "batch round 1 (" in out and "batch round 2 (" in out  # the failed ones asked once more
     assert server.batches.created == 2
     by_item = records(tmp_path / "run")
     assert len(by_item) == 200 and len({r["item_id"] for r in by_item}) == 200
@@ -123,6 +123,8 @@ def test_an_invalid_batch_answer_is_re_asked_in_the_next_round(server: FakeOpenA
     (record,) = [r for r in records(tmp_path / "run") if r["item_id"] == "it-00003"]
     (relevance,) = [v for v in record["verdicts"] if v["judge"] == "relevance_llm"]
     assert not relevance.get("unscored_reason") and relevance["provenance"]["reasks"] == 1
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["llm"]["by_purpose"]["judge:relevance_llm"]["reasks"] == 1  # counted once, not per round
 
 
 def test_batch_answers_also_land_in_the_response_cache_for_later_online_runs(
@@ -136,3 +138,33 @@ def test_batch_answers_also_land_in_the_response_cache_for_later_online_runs(
     assert server.chat_requests == []  # every answer came from the cache the batch filled
     cached = [v["provenance"]["cached"] for r in records(tmp_path / "online") for v in r["verdicts"]]
     assert len(cached) == 30 and all(cached)
+
+
+def test_a_round_above_the_file_limit_goes_out_as_several_batches(server: FakeOpenAI, tmp_path: Path) -> None:
+    items, config = tmp_path / "items.jsonl", tmp_path / "config.yaml"
+    make_items(items, 30)
+    write_config(config, items, server.base_url, per_file=20)
+    assert audit(config, tmp_path / "run", "--batch", "--no-cache") == 0
+    assert server.batches.created == 3  # 45 requests, 20 per file
+    log = json.loads((tmp_path / "run" / "batch" / "batch.json").read_text())
+    (only,) = log["rounds"]
+    assert [Path(p).name for p in only["requests"]] == [f"requests-00{i}.jsonl" for i in (1, 2, 3)]
+    assert len({job["id"] for job in only["batches"]}) == 3 and only["answered"] == 45
+    assert len(records(tmp_path / "run")) == 30
+
+
+def test_a_run_needing_more_rounds_than_max_rounds_stops_with_one_line(
+    server: FakeOpenAI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    items, config = tmp_path / "items.jsonl", tmp_path / "config.yaml"
+    make_items(items, 2)
+    write_config(config, items, server.base_url)
+    text = config.read_text().replace("poll_interval_s: 0.05,", "poll_interval_s: 0.05, max_rounds: 1,")
+    config.write_text(text)
+    # item 0's replies are never valid, so its re-ask needs a second round
+    server.respond_with(lambda r: "not json" if "order 0?" in r.user_text else scripted_reply(r))
+    assert audit(config, tmp_path / "run", "--batch", "--no-cache") == 2
+    assert "round 2 would pass llm.batch.max_rounds (1) and still asks 2 requests" in capsys.readouterr().err
+    config.write_text(text.replace("max_rounds: 1", "max_rounds: 2"))
+    assert audit(config, tmp_path / "run", "--batch", "--resume", "--no-cache") == 0
+    assert len(records(tmp_path / "run")) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import stat
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from pydantic import BaseModel
 
 from auditor.llm import Gateway, LLMSettings, cache_clear, cache_stats
 from auditor.llm.client import resolve_endpoint
-from auditor.llm.request import build_request, cache_key, normalize_messages
+from auditor.llm.request import build_request, cache_key, canonical_json, keyed_request, normalize_messages
 from auditor.testing import FakeOpenAI
 from tests.llm.llm_helpers import FAKE_KEY, Score, ask, score_json
 
@@ -184,3 +185,12 @@ async def test_without_a_cache_dir_every_call_goes_to_the_endpoint(
     await run_once(uncached)
     await run_once(uncached)
     assert len(fake_openai.chat_requests) == 2
+
+
+def test_the_batch_files_key_is_the_cache_key_of_the_same_request() -> None:
+    """A batch answer is found by the key the gateway computes: one encoding, the same hash."""
+    body = {"model": "m", "messages": [{"role": "user", "content": 'héllo \u2028 "q"'}], "temperature": 0.0}
+    key, body_json = keyed_request("http://127.0.0.1:8000/v1", "ns", body)
+    material = {"v": 1, "endpoint": "http://127.0.0.1:8000/v1", "namespace": "ns", "request": body}
+    assert key == hashlib.sha256(canonical_json(material).encode()).hexdigest()
+    assert body_json == canonical_json(body)
