@@ -19,6 +19,8 @@ from auditor.config import load_config
 from auditor.errors import UserError
 
 if TYPE_CHECKING:
+    from auditor.batch.rounds import BatchPlan
+    from auditor.batch.state import Round
     from auditor.llm import CacheMode, LLMSettings
     from auditor.manifest import LLMUsage
     from auditor.report import ReportResult
@@ -38,6 +40,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "fail_fast": True if args.fail_fast else None,
         "max_cost_usd": args.max_cost,
     }
+    batch = _batch_plan(args)
     if args.force and not args.resume:
         raise UserError("--force only applies to --resume (it accepts a run that changed since it started)")
     config = load_config(args.config, overrides)
@@ -51,7 +54,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     options = RunOptions(
         input=Path(config.input),
         out=Path(config.out),
-        resume=args.resume,
+        resume=args.resume or (batch is not None and batch.kind == "ingest"),
         force=args.force,
         overwrite=args.overwrite,
         progress=not args.no_progress,
@@ -59,6 +62,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         record=Path(args.record) if args.record else None,
         replay=Path(args.replay) if args.replay else None,
         cache=_cache_mode(args),
+        batch=batch,
     )
     result = asyncio.run(run_audit(config, options))
     print(
@@ -77,6 +81,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         report = write_report(result.out)
         print(f"  report: {report.markdown} and {report.html}")
+    for note in result.batch_notes:
+        print(f"  {note}")
+    if result.waiting is not None:
+        print(_batch_next_steps(result.waiting, args.config, result.out))
+        return EXIT_OK
     if result.status == "interrupted":
         print(f"  {result.stop_reason}; to finish: auditor run {args.config} --resume --out {result.out}")
         return EXIT_INTERRUPTED
@@ -91,12 +100,44 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_FAILURES if result.stats.bad_lines else EXIT_OK
 
 
+def _batch_plan(args: argparse.Namespace) -> BatchPlan | None:
+    """--batch, --batch-export DIR or --batch-ingest FILE...: at most one."""
+    flags = {"--batch": args.batch, "--batch-export": args.batch_export, "--batch-ingest": args.batch_ingest}
+    chosen = [flag for flag, value in flags.items() if value]
+    if not chosen:
+        return None  # an online run imports none of the batch machinery
+    if len(chosen) > 1:
+        raise UserError(f"choose one of {', '.join(chosen)}")
+    from auditor.batch.rounds import BatchPlan
+
+    if args.batch_export:
+        return BatchPlan("export", export_dir=Path(args.batch_export))
+    if args.batch_ingest:
+        return BatchPlan("ingest", outputs=[Path(p) for p in args.batch_ingest])
+    return BatchPlan("api")
+
+
+def _batch_next_steps(waiting: Round, config: str, out: Path) -> str:
+    """What to run after --batch-export: the batch engine on each request file, then --batch-ingest."""
+    lines = [
+        f"  batch round {waiting.number}: {waiting.request_count} requests written; run a batch engine on:"
+    ]
+    results = []
+    for requests in waiting.requests:
+        result = requests.replace("requests-", "results-")
+        results.append(result)
+        lines.append(f"    vllm run-batch -i {requests} -o {result} --model <model>")
+    lines.append("  (or upload them to the OpenAI Batch API), then:")
+    lines.append(f"    auditor run {config} --out {out} --batch-ingest {' '.join(results)}")
+    return "\n".join(lines)
+
+
 def _llm_line(llm: LLMUsage) -> str:
     """What the gateway did over the whole run, every purpose (judges, PII adjudication) included."""
     t = llm.total
     return (
         f"  LLM ({llm.model}): {t.calls} calls, {t.requests} requests, "
-        f"{t.cache_hits} cache hits, {t.replayed} replayed, {t.retries} retries; "
+        f"{t.cache_hits} cache hits, {t.replayed} replayed, {t.batched} from batches, {t.retries} retries; "
         f"spent {t.prompt_tokens:,} + {t.completion_tokens:,} tokens, ${t.cost_usd:.4f}"
         + (f" (+ {t.unpriced} requests unpriced: cost unknown)" if t.unpriced else "")
     )
@@ -109,8 +150,10 @@ def _print_written(out: Path) -> None:
         ("records.jsonl", "one record per item: verdicts, evidence, routing"),
         ("manifest.json", "settings, versions, input hash, counts, tokens, cost"),
         ("errors.jsonl", "input lines that could not be read"),
+        ("robustness.json", "suites: flip rates, comply rate, group gaps (docs/robustness.md)"),
     ):
-        print(f"    {out / name!s:<40} {what}")
+        if (out / name).exists() or name != "robustness.json":
+            print(f"    {out / name!s:<40} {what}")
     print("  next:")
     print(f"    auditor calibrate --verdicts {out} --human LABELS.jsonl   # agreement with human labels")
     print(f"    auditor report {out}                                       # report.md and report.html")
@@ -146,6 +189,20 @@ def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--replay", help="answer LLM calls only from this cassette directory (no network)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the LLM response cache")
     p.add_argument("--refresh-cache", action="store_true", help="ignore cached answers; store the new ones")
+    p.add_argument(
+        "--batch",
+        action="store_true",
+        help="send the requests through the OpenAI Batch API (half price, <= 24 h)",
+    )
+    p.add_argument(
+        "--batch-export", metavar="DIR", help="write the requests as batch files for any batch engine"
+    )
+    p.add_argument(
+        "--batch-ingest",
+        nargs="+",
+        metavar="FILE",
+        help="finish the run from batch output files (same --out)",
+    )
     p.set_defaults(func=cmd_run)
 
 
@@ -168,6 +225,24 @@ def _probe_parser(sub: Any) -> None:
     p.add_argument("--limit", type=int, help="only the first N items")
     p.add_argument("--out", help="write probe.json and probe.txt here")
     p.set_defaults(func=cmd_probe)
+
+
+def cmd_robustness(args: argparse.Namespace) -> int:
+    """Robustness, fairness and reliability figures of a run with suites: robustness.json and a table."""
+    from auditor.suites.command import compute_robustness, render_table
+
+    run_dir = Path(args.run_dir)
+    result = compute_robustness(run_dir, seed=args.seed)
+    print(render_table(result))
+    print(f"  wrote {result.write(run_dir)}")
+    return EXIT_OK
+
+
+def _robustness_parser(sub: Any) -> None:
+    p = sub.add_parser("robustness", help="suite flip rates, comply rate and group gaps (docs/robustness.md)")
+    p.add_argument("run_dir", help="a run directory")
+    p.add_argument("--seed", type=int, default=0, help="bootstrap seed")
+    p.set_defaults(func=cmd_robustness)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -261,6 +336,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         target=Target.parse(args.target) if args.target else DEFAULT_TARGET,
         positive=_positive_labels(args.positive),
         exclude_annotators=_names(args.exclude_annotators),
+        system=args.system,
     )
     print(f"calibration written to {out}:")
     for path in result.files:
@@ -294,6 +370,9 @@ def _calibrate_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
     p.add_argument("--pairwise", action="store_true", help="the inputs are pairwise verdicts and labels")
     p.add_argument("--target", help="threshold target, e.g. agreement=0.9 or precision=0.95")
+    p.add_argument(
+        "--system", help="in a run with several targets: the one whose answers the human labels are about"
+    )
     p.add_argument(
         "--positive",
         action="append",
@@ -414,7 +493,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     from auditor.labelstudio import export_run
 
     result = export_run(
-        Path(args.run_dir), Path(args.out), args.format, include_all=args.all, redact=args.redact
+        Path(args.run_dir),
+        Path(args.out),
+        args.format,
+        include_all=args.all,
+        redact=args.redact,
+        system=args.system,
     )
     print(result.describe())
     return EXIT_OK
@@ -427,6 +511,7 @@ def _export_parser(sub: Any) -> None:
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--all", action="store_true", help="every item, not only those routed to review")
     p.add_argument("--redact", action="store_true", help="mask detected PII in the exported text")
+    p.add_argument("--system", help="in a run with several targets: the one whose answers to export")
     p.set_defaults(func=cmd_export)
 
 
@@ -577,6 +662,7 @@ PARSERS: list[Callable[[Any], None]] = [
     _report_parser,
     _compare_parser,
     _gate_parser,
+    _robustness_parser,
     _eval_pii_parser,
     _probe_parser,
     _export_parser,

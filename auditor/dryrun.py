@@ -2,7 +2,9 @@
 
 For every item and every LLM judge that applies, the judge renders the messages it
 would send (`requests(item)`, the same method its real calls use, so the two cannot
-drift); the gateway's `estimate` counts their tokens and prices them. Nothing is called:
+drift); the gateway's `estimate` counts their tokens and prices them. Each target that
+asks a model adds one generation request per item (`targets.systems.prompt_messages`, as
+the run sends it), its reply counted at the target's max_tokens. Nothing is called:
 judges are built without a gateway. Re-asks are not counted (they happen only on invalid
 replies), and PII adjudication is not estimated: its calls depend on the spans the
 detector finds, which only a run knows.
@@ -20,7 +22,9 @@ from auditor.config import AuditConfig, JudgeConfig, LLMJudgeConfig
 from auditor.errors import UserError
 from auditor.io import BadLine, read_items
 from auditor.judges.registry import build_judges
-from auditor.llm import Estimate, estimate
+from auditor.llm import Estimate, Price, estimate
+from auditor.targets.config import TargetConfig
+from auditor.targets.systems import prompt_messages
 from auditor.types import AuditItem
 
 
@@ -45,6 +49,14 @@ class JudgeEstimate:
     estimate: Estimate
 
 
+@dataclass(frozen=True)
+class TargetEstimate:
+    target: str
+    model: str
+    items: int
+    estimate: Estimate
+
+
 @dataclass
 class DryRunReport:
     """Calls, tokens and cost per LLM judge, and what was left out."""
@@ -55,25 +67,41 @@ class DryRunReport:
     items: int = 0
     bad_lines: int = 0
     judges: list[JudgeEstimate] = field(default_factory=list)
+    targets: list[TargetEstimate] = field(default_factory=list)  # generation requests per asked target
     not_estimated: list[str] = field(default_factory=list)  # judges that call no model, or not predictably
     max_cost_usd: float | None = None
 
     @property
+    def not_estimated_targets(self) -> bool:
+        return any(why.startswith("target ") for why in self.not_estimated)
+
+    @property
+    def estimates(self) -> list[Estimate]:
+        """The judges' estimates, then the targets'."""
+        return [j.estimate for j in self.judges] + [t.estimate for t in self.targets]
+
+    @property
     def calls(self) -> int:
-        return sum(j.estimate.calls for j in self.judges)
+        return sum(e.calls for e in self.estimates)
 
     @property
     def total_tokens(self) -> int:
-        return sum(j.estimate.total_tokens for j in self.judges)
+        return sum(e.total_tokens for e in self.estimates)
 
     @property
     def cost_usd(self) -> float | None:
-        costs = [j.estimate.cost_usd for j in self.judges]
+        costs = [e.cost_usd for e in self.estimates]
+        return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
+
+    @property
+    def batch_cost_usd(self) -> float | None:
+        """The same calls at the batch rate (`auditor run --batch`)."""
+        costs = [e.batch_cost_usd for e in self.estimates]
         return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
 
     @property
     def approximate(self) -> bool:
-        return any(j.estimate.approximate for j in self.judges)
+        return any(e.approximate for e in self.estimates)
 
 
 def estimate_run(config: AuditConfig, input_path: Path) -> DryRunReport:
@@ -86,11 +114,41 @@ def estimate_run(config: AuditConfig, input_path: Path) -> DryRunReport:
         input=input_path,
         model=config.llm.model if config.llm else None,
         max_cost_usd=config.max_cost_usd,
-        not_estimated=[_why_not(jc) for jc in config.judges if jc not in llm_judges],
+        not_estimated=[_why_not(jc) for jc in config.judges if jc not in llm_judges]
+        + [
+            f"target {t.name}: answers from {t.responses}, no model asked"
+            for t in config.targets
+            if t.responses
+        ],
     )
-    if not llm_judges:
-        report.items, report.bad_lines = _count(input_path)
-        return report
+    report.items, report.bad_lines = _count(input_path)
+    report.targets = [_target_estimate(t, input_path, report.items) for t in config.targets if t.asks_model]
+    if llm_judges:
+        report.judges = _judge_estimates(config, llm_judges, input_path)
+    return report
+
+
+def _target_estimate(target: TargetConfig, input_path: Path, items: int) -> TargetEstimate:
+    """One generation request per item, its reply counted at the target's max_tokens (an upper bound)."""
+    settings = target.settings()
+    if target.local is not None:  # named by its file here (hashing it is the run's job); it costs nothing
+        name = Path(target.local.model_path).name
+        settings = settings.model_copy(
+            update={"model": name, "prices": {name: Price(input_per_mtok=0, output_per_mtok=0)}}
+        )
+    requests = [
+        prompt_messages(entry, target.system_prompt)
+        for entry in read_items(input_path)
+        if isinstance(entry, AuditItem)
+    ]
+    return TargetEstimate(
+        target.name, settings.model, items, estimate(requests, settings, settings.max_tokens)
+    )
+
+
+def _judge_estimates(
+    config: AuditConfig, llm_judges: list[LLMJudgeConfig], input_path: Path
+) -> list[JudgeEstimate]:
     if config.llm is None:
         raise UserError("an LLM judge is configured but the config has no 'llm:' section (model, endpoint)")
     judges = build_judges(config.model_copy(update={"judges": llm_judges}), gateway=None)
@@ -98,23 +156,22 @@ def estimate_run(config: AuditConfig, input_path: Path) -> DryRunReport:
     applied = dict.fromkeys(requests, 0)
     for entry in read_items(input_path):
         if isinstance(entry, BadLine):
-            report.bad_lines += 1
             continue
-        report.items += 1
         for judge in judges:
             if not isinstance(judge, EstimableJudge):
                 raise TypeError(f"judge '{judge.name}' has no requests(item) to estimate")
             if judge.applies(entry):
                 applied[judge.name] += 1
                 requests[judge.name].extend(judge.requests(entry))
+    out = []
     for judge in judges:
         assert isinstance(judge, EstimableJudge)
         expected = min(judge.expected_output_tokens, config.llm.max_tokens)
         counted = estimate(
             requests[judge.name], config.llm, expected, output_type=judge.output_type, n=judge.samples
         )
-        report.judges.append(JudgeEstimate(judge.name, applied[judge.name], counted))
-    return report
+        out.append(JudgeEstimate(judge.name, applied[judge.name], counted))
+    return out
 
 
 def _why_not(jc: JudgeConfig) -> str:
@@ -140,25 +197,47 @@ def render_dry_run(report: DryRunReport) -> str:
         + (f" ({report.bad_lines} bad lines skipped)" if report.bad_lines else ""),
         "nothing was sent to any model.",
     ]
-    if not report.judges:
-        lines.append("no LLM judge is configured: the run would call no model.")
+    if not report.estimates:
+        asked = " and no target asks a model" if report.not_estimated_targets else ""
+        lines.append(f"no LLM judge is configured{asked}: the run would call no model.")
     else:
-        lines.append(f"model: {report.model}")
-        header = ("judge", "items", "calls", "prompt tokens", "completion tokens", "cost (USD)")
+        if report.judges:
+            lines.append(f"model: {report.model}")
+        lines += [f"target {t.target} asks model: {t.model}" for t in report.targets]
+        header = (
+            "requests of",
+            "items",
+            "calls",
+            "prompt tokens",
+            "completion tokens",
+            "online USD",
+            "batch USD",
+        )
+        named = [(j.judge, j.items, j.estimate) for j in report.judges]
+        named += [(f"target {t.target}", t.items, t.estimate) for t in report.targets]
         rows = [
             (
-                j.judge,
-                str(j.items),
-                str(j.estimate.calls),
-                f"{j.estimate.prompt_tokens:,}",
-                f"{j.estimate.completion_tokens:,}",
-                _usd(j.estimate.cost_usd),
+                name,
+                str(items),
+                str(e.calls),
+                f"{e.prompt_tokens:,}",
+                f"{e.completion_tokens:,}",
+                _usd(e.cost_usd),
+                _usd(e.batch_cost_usd),
             )
-            for j in report.judges
+            for name, items, e in named
         ]
-        prompt = sum(j.estimate.prompt_tokens for j in report.judges)
-        completion = sum(j.estimate.completion_tokens for j in report.judges)
-        total = ("total", "", str(report.calls), f"{prompt:,}", f"{completion:,}", _usd(report.cost_usd))
+        prompt = sum(e.prompt_tokens for e in report.estimates)
+        completion = sum(e.completion_tokens for e in report.estimates)
+        total = (
+            "total",
+            "",
+            str(report.calls),
+            f"{prompt:,}",
+            f"{completion:,}",
+            _usd(report.cost_usd),
+            _usd(report.batch_cost_usd),
+        )
         widths = [max(len(r[i]) for r in (header, *rows, total)) for i in range(len(header))]
         for row in (header, *rows, total):
             lines.append(
@@ -181,10 +260,16 @@ def render_dry_run(report: DryRunReport) -> str:
 
 
 def _caveats(report: DryRunReport) -> str:
-    encoding = report.judges[0].estimate.encoding
+    encoding = report.estimates[0].encoding
     counts = f"approximate token counts ({encoding} encoding)" if report.approximate else "exact token counts"
-    price = "" if report.cost_usd is not None else "; no price for this model in llm.prices, so no cost"
-    return f"{counts}; completion tokens are an expected reply length, re-asks not included{price}"
+    price = (
+        "" if report.cost_usd is not None else "; no price for a model in llm.prices or prices, so no cost"
+    )
+    replies = "completion tokens are an expected reply length"
+    if report.targets:
+        replies += " (a target's answer at its max_tokens, an upper bound)"
+    batch = "; batch: the same requests through `--batch` at the batch rate (llm.prices batch_discount)"
+    return f"{counts}; {replies}, re-asks not included{price}{batch}"
 
 
 def _usd(value: float | None) -> str:

@@ -18,7 +18,8 @@ from auditor.config import AuditConfig
 from auditor.llm.usage import PurposeUsage
 from auditor.types import JudgeIdentity, StrictModel
 
-Status = Literal["running", "complete", "interrupted", "budget", "failed"]
+# "waiting": a batch round's requests were exported; the run goes on with --batch-ingest.
+Status = Literal["running", "complete", "interrupted", "budget", "failed", "waiting"]
 
 
 class InputFile(StrictModel):
@@ -78,6 +79,7 @@ class Manifest(StrictModel):
     versions: dict[str, dict[str, str | None]] = Field(default_factory=dict)
     bad_lines: list[dict[str, Any]] = Field(default_factory=list)
     llm: LLMUsage | None = None
+    targets: dict[str, LLMUsage] = Field(default_factory=dict)  # usage of each asked target's gateway
     cassette: str | None = None  # the cassette directory the run recorded to or replayed from
 
     @property
@@ -94,6 +96,12 @@ def resume_changes(before: Manifest, now: Manifest) -> list[str]:
     names_before, names_now = [j.judge for j in before.judges], [j.judge for j in now.judges]
     if names_before != names_now:
         changes.append(f"judges {names_before} -> {names_now}")
+    targets_before, targets_now = (
+        [t.model_dump(exclude={"api_key_env"}) for t in m.config.targets] for m in (before, now)
+    )
+    if targets_before != targets_now:
+        names = ([t["name"] for t in targets] for targets in (targets_before, targets_now))
+        changes.append("targets {} -> {} (or their settings)".format(*names))
     current = {j.judge: j for j in now.judges}
     for judge in before.judges:
         if judge.judge in current:

@@ -5,7 +5,9 @@ pulls from the stream. Each finished record is appended to `records.jsonl` at on
 crash or a Ctrl-C loses nothing that was finished, and `--resume` judges only what is
 missing. An error that stops the run (a wrong key, an endpoint gone) cancels the other
 workers: their items are absent, never half written. Ctrl-C and a reached budget stop
-taking new items and let the ones in flight finish.
+taking new items and let the ones in flight finish. A batch run (`options.batch`) makes
+passes in rounds (`auditor.batch.rounds`): an item waiting for a batch answer is not
+written in that pass.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import asyncio
 import contextlib
 import signal
 import time
-from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,16 +31,25 @@ from auditor.io import BadLine, count_lines, file_sha256, read_items
 from auditor.judges.base import Judge
 from auditor.judges.registry import build_judges, needs_llm
 from auditor.llm.errors import BudgetExceeded
+from auditor.llm.pending import item_scope
+from auditor.llm.settings import USER_CACHE
 from auditor.manifest import InputFile, JudgeEntry, LLMUsage, Manifest, Resume, Status, resume_changes
 from auditor.progress import Progress
 from auditor.routing import RoutingPolicy
 from auditor.rundir import RunDir, read_records, trim_to_whole_records
+from auditor.suites.options import calls_model as suites_call_model
+from auditor.suites.registry import build_suites, derive_items
+from auditor.suites.samples import Samples
 from auditor.summary import RunStats
+from auditor.targets.systems import SystemUnderTest, open_targets, target_usage
 from auditor.templates import load_prompt, load_rubric
 from auditor.types import AuditItem, AuditRecord
 
 if TYPE_CHECKING:
+    from auditor.batch.rounds import BatchPlan, Rounds
+    from auditor.batch.state import Round
     from auditor.llm import CacheMode, Gateway
+    from auditor.llm.batchmode import BatchMode
 
 
 @dataclass
@@ -53,6 +64,7 @@ class RunOptions:
     record: Path | None = None  # write every LLM exchange to this cassette directory
     replay: Path | None = None  # answer LLM calls only from this cassette directory
     cache: CacheMode = "use"  # "off": --no-cache, "refresh": --refresh-cache
+    batch: BatchPlan | None = None  # --batch, --batch-export DIR, --batch-ingest FILE...
 
 
 @dataclass
@@ -64,6 +76,8 @@ class RunResult:
     manifest: Manifest
     skipped_done: int = 0
     stop_reason: str | None = None
+    waiting: Round | None = None  # status "waiting": the exported batch round the run waits for
+    batch_notes: list[str] = field(default_factory=list)
 
 
 async def run_audit(
@@ -76,33 +90,104 @@ async def run_audit(
     if not options.input.is_file():
         raise UserError(f"{options.input}: input file not found")
     rundir = _prepare_rundir(options)
-    async with gateway_for(config, options.record, options.replay, options.cache) as gateway:
+    mode = _batch_mode(config, options)
+    async with (
+        gateway_for(config, options.record, options.replay, options.cache, mode) as gateway,
+        open_targets(
+            config.targets,
+            options.input,
+            cache_dir=config.llm.cache_dir if config.llm else USER_CACHE,
+            max_in_flight=config.concurrency,
+            record=options.record,
+            replay=options.replay,
+            cache=options.cache,
+        ) as targets,
+    ):
         judges = list(judges) if judges is not None else build_judges(config, gateway)
-        batch = _Batch(config, options, rundir, judges)
-        result = await batch.run()
-        if gateway is not None:
-            result.manifest.llm = LLMUsage(
-                model=gateway.settings.model, total=gateway.total_usage(), by_purpose=gateway.usage
-            )
-            rundir.write_manifest(result.manifest)
+        batch = _Batch(config, options, rundir, judges, targets, gateway)
+        try:
+            result = await batch.run(_rounds(options, rundir, mode, gateway))
+        finally:
+            if mode is not None:
+                mode.close()
+            _write_usage(rundir, batch.manifest, gateway, targets)
+        if config.suites or config.samples > 1:
+            from auditor.suites.command import write_robustness
+
+            write_robustness(rundir.path)  # over the items finished so far, whatever the run's status
         return result
+
+
+def _write_usage(
+    rundir: RunDir, manifest: Manifest, gateway: Gateway | None, targets: Mapping[str, SystemUnderTest]
+) -> None:
+    """The judges' and the targets' model usage into the manifest, also when the run stopped."""
+    if gateway is None and not targets:
+        return
+    if gateway is not None:
+        manifest.llm = LLMUsage(
+            model=gateway.settings.model, total=gateway.total_usage(), by_purpose=gateway.usage
+        )
+    manifest.targets = target_usage(targets)
+    rundir.write_manifest(manifest)
+
+
+def _batch_mode(config: AuditConfig, options: RunOptions) -> BatchMode | None:
+    if options.batch is None:
+        return None
+    if config.llm is None or not needs_llm(config):
+        raise UserError("--batch, --batch-export and --batch-ingest need an LLM judge and an 'llm:' section")
+    from auditor.batch.state import BATCH_DIR
+    from auditor.llm.batchmode import BatchMode
+    from auditor.llm.cache import cache_directory
+
+    mirror = cache_directory(config.llm.cache_dir) if options.cache != "off" else None
+    submits = options.batch.kind == "api"
+    return BatchMode(options.out / BATCH_DIR, config.llm.batch, submits=submits, mirror=mirror)
+
+
+def _rounds(
+    options: RunOptions, rundir: RunDir, mode: BatchMode | None, gateway: Gateway | None
+) -> Rounds | None:
+    if options.batch is None or mode is None:
+        return None
+    from auditor.batch.rounds import Rounds
+    from auditor.llm.batchapi import BatchAPI
+
+    api = None
+    if options.batch.kind == "api":
+        assert gateway is not None and gateway.client is not None and gateway.endpoint is not None
+        api = BatchAPI(gateway.client, gateway.endpoint, gateway.settings)
+    return Rounds(options.batch, rundir.path, mode, api, progress=options.progress)
 
 
 @contextlib.asynccontextmanager
 async def gateway_for(
-    config: AuditConfig, record: Path | None = None, replay: Path | None = None, cache: CacheMode = "use"
+    config: AuditConfig,
+    record: Path | None = None,
+    replay: Path | None = None,
+    cache: CacheMode = "use",
+    batch: BatchMode | None = None,
 ) -> AsyncIterator[Gateway | None]:
-    """One gateway (one client, cache and budget) for the whole run, when a judge needs it."""
-    if not needs_llm(config):
+    """One gateway (one client, cache and budget) for the whole run, when a judge or a suite needs it."""
+    if not (needs_llm(config) or suites_call_model(config.suites)):
         yield None
         return
     if config.llm is None:
-        raise UserError("an LLM judge is configured but the config has no 'llm:' section (model, endpoint)")
+        raise UserError(
+            "an LLM judge or a model suite is configured, "
+            "but the config has no 'llm:' section (model, endpoint)"
+        )
     from auditor.llm import Gateway
 
     settings = config.llm.model_copy(update={"max_in_flight": config.concurrency})
     gateway = Gateway(
-        settings, record_dir=record, replay_dir=replay, max_cost_usd=config.max_cost_usd, cache_mode=cache
+        settings,
+        record_dir=record,
+        replay_dir=replay,
+        max_cost_usd=config.max_cost_usd,
+        cache_mode=cache,
+        batch=batch,
     )
     try:
         yield gateway
@@ -113,10 +198,22 @@ async def gateway_for(
 class _Batch:
     """One pass over the input: workers, the run directory, counts and the stop signal."""
 
-    def __init__(self, config: AuditConfig, options: RunOptions, rundir: RunDir, judges: list[Judge]) -> None:
+    def __init__(
+        self,
+        config: AuditConfig,
+        options: RunOptions,
+        rundir: RunDir,
+        judges: list[Judge],
+        targets: Mapping[str, SystemUnderTest],
+        gateway: Gateway | None = None,
+    ) -> None:
         self.config, self.options, self.rundir = config, options, rundir
-        self.graph = build_graph(judges)
-        self.context = RunContext(routing=RoutingPolicy.from_config(config.routing))
+        self.graph = build_graph(judges, generate=bool(targets))
+        self.suites = build_suites(config.suites) + ([Samples(config.samples)] if config.samples > 1 else [])
+        self.gateway = gateway  # the judges' gateway, which a model suite's rewrites go through
+        self.context = RunContext(routing=RoutingPolicy.from_config(config.routing), targets=targets)
+        # One unit of work is an item, or an item for each target: resume keys are (item id, target).
+        self.target_names: list[str | None] = list(targets) or [None]
         self.stats = RunStats()
         # Checked before anything in the run directory changes: a refused resume leaves it as it was.
         self.manifest = _start_manifest(config, options, rundir, judges)
@@ -124,6 +221,10 @@ class _Batch:
         self.stop = asyncio.Event()
         self.stop_reason: list[str] = []
         self.status: Status = "complete"
+        self.passes = 0
+        # (item id, target) written by this invocation (a batch run makes several passes)
+        self.written: set[tuple[str, str | None]] = set()
+        self.waiting = 0  # items of the current pass that wait for a batch answer
 
     def halt(self, status: Status, reason: str) -> None:
         if not self.stop_reason:
@@ -131,28 +232,46 @@ class _Batch:
             self.stop_reason.append(reason)
         self.stop.set()
 
-    async def run(self) -> RunResult:
+    async def run(self, rounds: Rounds | None = None) -> RunResult:
         if self.done:
             for record in read_records(self.rundir.records_path):
                 self.stats.add(record)
         t0 = time.perf_counter()
         self.manifest.status, self.manifest.started_at = "running", _now()
         self.rundir.write_manifest(self.manifest)
-        self.rundir.open(append=self.options.resume)
-        progress = Progress(
-            total=count_lines(self.options.input), done=len(self.done), enabled=self.options.progress
-        )
-        source = read_items(self.options.input)
         try:
-            with _stop_on_signals(self), progress:
-                await self._work(source, progress)
+            with _stop_on_signals(self):
+                if rounds is None:
+                    await self.one_pass()
+                else:
+                    await rounds.drive(self.one_pass, self.stop)
         except UserError as exc:
             self.halt("failed", str(exc))
             self._finish(time.perf_counter() - t0)
             raise
+        if rounds is not None and rounds.waiting is not None:
+            self.status = "waiting"
+        result = self._finish(time.perf_counter() - t0)
+        if rounds is not None:
+            result.waiting, result.batch_notes = rounds.waiting, rounds.notes
+        return result
+
+    async def one_pass(self) -> None:
+        """Every item not yet written, once through the graph (a batch run calls this per round)."""
+        self.passes += 1
+        self.waiting = 0
+        self.rundir.open(append=self.options.resume or self.passes > 1)
+        progress = Progress(
+            total=count_lines(self.options.input) * len(self.target_names),
+            # with suites, every item passes again (its variants may be missing)
+            done=0 if self.suites else len(self.done) + len(self.written),
+            enabled=self.options.progress,
+        )
+        try:
+            with progress:
+                await self._work(read_items(self.options.input), progress)
         finally:
             self.rundir.close()
-        return self._finish(time.perf_counter() - t0)
 
     async def _work(self, source: Iterator[AuditItem | BadLine], progress: Progress) -> None:
         """The workers as one task group: the first error cancels the others and waits for them.
@@ -173,22 +292,49 @@ class _Batch:
     async def worker(self, source: Iterator[AuditItem | BadLine], progress: Progress) -> None:
         for entry in _until(self.stop, source):
             if isinstance(entry, BadLine):
+                if self.passes > 1:  # counted and written in the first pass
+                    continue
                 self.stats.add_bad_line(entry)
                 self.rundir.write_error(entry)
                 progress.advance()
                 if self.config.fail_fast:
                     self.halt("failed", str(entry.error))
                 continue
-            if entry.id in self.done:
-                continue
             try:
-                record = await _judge_item(self.graph, self.context, entry)
+                await self._item(entry, progress)
             except BudgetExceeded as exc:
                 # The item is not written; `--resume` with a larger budget judges it.
                 self.halt("budget", f"budget reached: {exc}")
                 return
-            self.rundir.write_record(record)
-            self.stats.add(record)
+
+    def _finished(self, key: tuple[str, str | None]) -> bool:
+        return key in self.done or key in self.written
+
+    async def _item(self, entry: AuditItem, progress: Progress) -> None:
+        """One input item and its suites' variants, for each target; each record written as it finishes.
+
+        In a batch round, a record whose answers wait for the batch is not written: a later pass
+        judges it again from the ingested answers.
+        """
+        if not self.suites and all(self._finished((entry.id, t)) for t in self.target_names):
+            return  # with suites, a judged item's variants may be missing: they are derived again (same ids)
+        items = [entry, *await derive_items(entry, self.suites, self.gateway)]
+        for target in self.target_names:
+            for item in items:
+                if self.stop.is_set():
+                    return  # stopping: the rest is judged on `--resume`
+                key = (item.id, target)
+                if self._finished(key):
+                    continue
+                with item_scope() as scope:
+                    record = await _judge_item(self.graph, self.context, item, target)
+                if scope.pending:  # a batch round asked for one of its answers: written in a later pass
+                    self.waiting += 1
+                    continue
+                self.rundir.write_record(record)
+                self.written.add(key)
+                self.stats.add(record)
+            progress.advance()
             progress.advance()
 
     def _finish(self, elapsed: float) -> RunResult:
@@ -214,11 +360,17 @@ class _Batch:
         )
 
 
-async def _judge_item(graph: Any, context: RunContext, item: AuditItem) -> AuditRecord:
+async def _judge_item(graph: Any, context: RunContext, item: AuditItem, target: str | None) -> AuditRecord:
     started = time.perf_counter()
-    state = await graph.ainvoke({"item": item}, context=context)
+    state = await graph.ainvoke(
+        {"item": item} if target is None else {"item": item, "target": target}, context=context
+    )
     return AuditRecord(
         item_id=item.id,
+        target=target,
+        answer=state.get("answer"),
+        parent_id=item.parent_id,
+        suite=item.suite,
         verdicts=state["verdicts_sorted"],
         consensus=state["consensus"],
         route=state["route"],

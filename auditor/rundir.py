@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
@@ -106,22 +107,24 @@ class RunDir:
             raise UserError(f"{path}: field '{where}': {problem['msg']}") from None
 
 
-def trim_to_whole_records(records_path: Path) -> set[str]:
-    """Cut a torn last line off `records.jsonl` (the file is changed) and return the ids kept.
+def trim_to_whole_records(records_path: Path) -> set[tuple[str, str | None]]:
+    """Cut a torn last line off `records.jsonl` (the file is changed) and return what it keeps:
+    (item id, target) per record, the target None in a run without targets.
 
     A run killed mid-write can leave a partial last line. It is removed here so that
     item is judged again and the file stays valid JSONL.
     """
     if not records_path.exists():
         return set()
-    ids: set[str] = set()
+    ids: set[tuple[str, str | None]] = set()
     good_bytes = 0
     with records_path.open("rb") as handle:
         for raw in handle:
             if not raw.endswith(b"\n"):
                 break
             try:
-                ids.add(json.loads(raw)["item_id"])
+                record = json.loads(raw)
+                ids.add((record["item_id"], record.get("target")))
             except (ValueError, KeyError, TypeError):
                 break
             good_bytes += len(raw)
@@ -148,16 +151,45 @@ def read_records(path: Path) -> list[AuditRecord]:
 
 
 def latest_per_item(records: list[AuditRecord]) -> list[AuditRecord]:
-    """One record per item (and target): the later one where an item was judged twice, kept at
-    its first position.
+    """One record per item and target: the later one where it was judged twice, kept at its
+    first position.
 
-    A healthy run writes each item once per target; this is the one policy for reading a run
-    that did not (the report and `auditor compare` both read runs through it).
+    A healthy run writes each (item, target) once; this is the one policy for reading a run that did not.
     """
-    latest: dict[tuple[str | None, str], AuditRecord] = {}
+    latest: dict[tuple[str, str | None], AuditRecord] = {}
     for record in records:
-        latest[(record.target, record.item_id)] = record
+        latest[record.key] = record
     return list(latest.values())
+
+
+def one_target(
+    records: list[AuditRecord], system: str | None, where: Path
+) -> tuple[list[AuditRecord], str | None]:
+    """The records of one system under test: `system`, or the run's only target (None: a run
+    without targets). Human labels name an item, not a target, so whatever pairs records with
+    labels (export, calibrate) works on one target's answers at a time."""
+    chosen = choose_target([r.target for r in records if r.target is not None], system, where)
+    return [r for r in records if r.target == chosen], chosen
+
+
+def choose_target(targets: Iterable[str], system: str | None, where: Path) -> str | None:
+    """`system` if the run has it, else the run's only target; several and no choice: UserError."""
+    names = list(dict.fromkeys(targets))
+    if system is None and len(names) > 1:
+        raise UserError(
+            f"{where}: the run holds the answers of {len(names)} targets ({', '.join(names)}); "
+            "choose one with --system NAME"
+        )
+    if system is not None and system not in names:
+        raise UserError(
+            f"{where}: no target '{system}' in the run (its targets: {', '.join(names) or 'none'})"
+        )
+    return system if system is not None else (names[0] if names else None)
+
+
+def judged_item(item: AuditItem, record: AuditRecord) -> AuditItem:
+    """The item as its record judged it: a target's answer in place of the input's response."""
+    return item if record.answer is None else item.model_copy(update={"response": record.answer.text})
 
 
 def read_run_items(run_dir: Path, input_path: Path | None = None) -> dict[str, AuditItem]:

@@ -28,8 +28,24 @@ class ChatTurn(StrictModel):
     content: str
 
 
+class SuiteMark(StrictModel):
+    """How a derived item was made from its parent: the suite, its variant and the cues it set.
+
+    `cues` are what the variant changed that the metrics group by: a counterfactual's
+    `group` and `gender`, a code switch's `language`, an injection's `canary`.
+    """
+
+    name: str
+    variant: str | None = None
+    cues: dict[str, str] = Field(default_factory=dict)
+
+
 class AuditItem(StrictModel):
-    """One sample to audit: the seller's question and the assistant's answer."""
+    """One sample to audit: the seller's question and the assistant's answer.
+
+    A derived item (a suite's perturbation of another item, `auditor.suites`) names its
+    `parent_id` and the `suite` that made it.
+    """
 
     id: str = Field(min_length=1)
     prompt: str | list[ChatTurn]
@@ -37,6 +53,8 @@ class AuditItem(StrictModel):
     reference: str | None = None
     context: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
+    parent_id: str | None = None
+    suite: SuiteMark | None = None
 
     @field_validator("id")
     @classmethod
@@ -121,6 +139,34 @@ class Provenance(StrictModel):
     request_hash: str | None = None
 
 
+class LawTouch(StrictModel):
+    """One law a leaked kind of personal data touches (auditor.regulatory; not legal advice)."""
+
+    law: str  # its key in the regulations file: "GDPR", "PIPL"
+    entity_type: str
+    basis: list[Literal["marketplace", "data_subject"]]  # the item's marketplace, the id's country
+    category: str | None = None  # the law's category the kind falls in; None: ordinary personal data
+    sensitive: bool = False
+    citation: str | None = None  # "GDPR Art. 87"; None: the file gives no article
+
+
+class Regulatory(StrictModel):
+    """The laws a leak verdict touches and the escalation the run's policy gives it."""
+
+    marketplace: str | None = None  # None: the item names none
+    subject_countries: list[str] = Field(default_factory=list)  # revealed by national ids
+    unmapped: list[str] = Field(default_factory=list)  # codes the regulations file does not know
+    touches: list[LawTouch] = Field(default_factory=list)
+    escalation: str | None = None  # "privacy-legal"; None: no rule matched
+    priority: float | None = None  # the matched rule's review priority
+    regulations_version: str
+
+    @property
+    def laws(self) -> list[str]:
+        """Every law touched, in first-touched order."""
+        return list(dict.fromkeys(t.law for t in self.touches))
+
+
 class JudgeIdentity(StrictModel):
     """Which judge, and what it runs on: the one description of a judge that verdicts,
     thresholds and the manifest share.
@@ -168,6 +214,7 @@ class Verdict(StrictModel):
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     tags: list[str] = Field(default_factory=list)
     pii_spans: list[PIISpan] = Field(default_factory=list)
+    regulatory: Regulatory | None = None  # leak verdicts: the laws touched, the escalation
     unscored_reason: str | None = None
     error_type: str | None = None  # the exception class of a crashed judge: "KeyError"
     raw: str | None = None  # the model's raw reply when it could not be used
@@ -202,6 +249,7 @@ class Route(StrictModel):
     decision: Literal["auto_accept", "human_review"]
     reasons: list[str] = Field(default_factory=list)
     priority: float = 0.0  # higher = more worth a human look
+    escalation: str | None = None  # a leak's regulatory escalation ("privacy-legal"), from its verdict
 
 
 class Consensus(StrictModel):
@@ -215,16 +263,42 @@ class Consensus(StrictModel):
     disagreement: bool = False
 
 
+AnswerTag = Literal["empty", "truncated"]
+
+
+class Answer(StrictModel):
+    """What a system under test (a config's target) answered to an item's prompt.
+
+    An empty answer or one cut off at the length limit is judged as it is and tagged;
+    `error` says why there is no answer at all (the target refused this request, or its
+    responses file has none for the item), and then every verdict is unscored.
+    """
+
+    text: str = ""
+    finish_reason: str | None = None  # "length": cut off at the target's max_tokens
+    tags: list[AnswerTag] = Field(default_factory=list)
+    error: str | None = None
+    provenance: Provenance | None = None  # None: read from a responses file, not generated
+
+
 class AuditRecord(StrictModel):
-    """Everything auditor concluded about one item."""
+    """Everything auditor concluded about one item (for one target, when the config has targets)."""
 
     item_id: str
     target: str | None = None  # the system under test that answered; None: the run's only answer
+    answer: Answer | None = None  # the target's answer that was judged; None: the input's `response`
+    parent_id: str | None = None  # a derived item's parent (`auditor.suites`); None: an item of the input
+    suite: SuiteMark | None = None
     verdicts: list[Verdict]
     consensus: list[Consensus] = Field(default_factory=list)
     route: Route
     metadata: dict[str, Any] = Field(default_factory=dict)
     duration_ms: float = 0.0
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        """What a run judges once: an item, for each target."""
+        return self.item_id, self.target
 
     @property
     def pii_spans(self) -> list[PIISpan]:

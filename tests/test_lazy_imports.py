@@ -65,8 +65,9 @@ def test_offline_demo_run_loads_no_gateway(tmp_path: Path) -> None:
     loaded = loaded_after("run", "configs/demo.yaml", "--out", str(tmp_path / "run"), "--no-progress")
     assert (tmp_path / "run" / "records.jsonl").exists()
     # Nothing of the gateway: its settings, error and usage types (the manifest's `llm`
-    # section) are plain pydantic and Python.
-    assert set(loaded["llm_modules"]) <= {"auditor.llm.settings", "auditor.llm.errors", "auditor.llm.usage"}
+    # section) are plain pydantic and Python, and so is the batch rounds' per-item scope.
+    light = {"auditor.llm.settings", "auditor.llm.errors", "auditor.llm.usage", "auditor.llm.pending"}
+    assert set(loaded["llm_modules"]) <= light
     assert not {"openai", "tiktoken", "diskcache"} & set(loaded["stack"])
     # httpx and tenacity may only be there because LangGraph loads them on its own; it
     # brings nothing else of the stack (if a LangGraph release stops loading them, the

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from auditor.acceptance.correction import corrected_failure_rate, read_judge_errors
-from auditor.acceptance.criteria import AcceptanceCriterion
+from auditor.acceptance.criteria import ROBUSTNESS_METRICS, AcceptanceCriterion
 from auditor.acceptance.decide import Decision, decide
 from auditor.acceptance.measure import Measure, leak_rate, mean_score, pass_rate, pass_rate_drop
+from auditor.acceptance.robustness import robustness_measure
 from auditor.compare.outcomes import Outcome, Target, load_targets
 from auditor.config import load_config
 from auditor.errors import UserError
 from auditor.rundir import RunDir
+from auditor.suites.command import compute_robustness
+from auditor.suites.result import Robustness
 
 ACCEPTANCE = "acceptance.json"
 EXIT_GO, EXIT_NO_GO, EXIT_INCONCLUSIVE = 0, 1, 3
@@ -37,6 +40,12 @@ class GateResult:
 class _Context:
     seed: int
     calibration: Path | None
+    robustness: dict[Path, Robustness] = field(default_factory=dict)  # computed once per run
+
+    def robustness_of(self, run: Path) -> Robustness:
+        if run not in self.robustness:
+            self.robustness[run] = compute_robustness(run, self.seed)
+        return self.robustness[run]
 
 
 def run_gate(
@@ -128,6 +137,9 @@ def _baseline(spec: AcceptanceCriterion, targets: Sequence[Target], default: str
 def _decide(
     spec: AcceptanceCriterion, target: Target, baseline: Target | None, context: _Context
 ) -> list[Decision]:
+    if spec.metric in ROBUSTNESS_METRICS:
+        measure = robustness_measure(spec, target.name, context.robustness_of(target.run))
+        return [decide(spec, measure, target.name, _robustness_slice(spec))]
     items = (
         list(target.outcomes) if baseline is None else [i for i in target.outcomes if i in baseline.outcomes]
     )
@@ -144,6 +156,13 @@ def _decide(
         decide(spec, _measure(spec, target, baseline, ids, context), target.name, f"{spec.by}={value}")
         for value, ids in sorted(groups.items())
     ]
+
+
+def _robustness_slice(spec: AcceptanceCriterion) -> str | None:
+    """How the decision table names what a robustness figure covers: `suite=typos`, `across=group`."""
+    parts = [f"suite={spec.suite}"] if spec.suite else []
+    parts += [f"across={spec.across}"] if spec.across else []
+    return ", ".join(parts) or None
 
 
 def _measure(

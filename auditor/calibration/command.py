@@ -48,6 +48,7 @@ def run_calibration(
     target: Target = DEFAULT_TARGET,
     positive: Mapping[str, str] | None = None,
     exclude_annotators: Sequence[str] = (),
+    system: str | None = None,
 ) -> CalibrationResult:
     """Compare judges with humans and write the report files to `out_dir`.
 
@@ -57,7 +58,9 @@ def run_calibration(
     names item-metadata fields to slice by; `target` is what auto-accepted verdicts must
     reach for a pre-labelling threshold; `positive` names the failure label of binary
     criteria whose labels do not make it clear (criterion -> label). `exclude_annotators`
-    leaves those annotators' labels out (the report says so).
+    leaves those annotators' labels out (the report says so). `system` chooses the target
+    whose answers are calibrated in a run with several (a run with one needs no choice);
+    the result names it (`settings["system"]`).
     """
     if n_boot < MIN_RESAMPLES:
         raise UserError(f"n_boot: {n_boot} resamples are too few for a 95% CI (use at least {MIN_RESAMPLES})")
@@ -87,7 +90,12 @@ def run_calibration(
             notes=notes,
         )
     else:
-        verdict_set = load_verdicts(verdicts)
+        verdict_set = load_verdicts(verdicts, system)
+        config["system"] = verdict_set.target
+        if verdict_set.target is not None:
+            notes.append(
+                f"the judges' verdicts on the answers of target '{verdict_set.target}' were calibrated"
+            )
         labels = _without(load_human_labels(human), exclude_annotators, human, notes)
         options = Options(settings=settings, by=tuple(by), target=target, positive=dict(positive or {}))
         result = CalibrationResult(

@@ -40,6 +40,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from auditor.errors import InputError, UserError
 from auditor.io import BadLine, jsonl_objects, validation_problem
+from auditor.rundir import choose_target
 from auditor.types import AuditRecord, HumanLabel, JudgeIdentity, StrictModel, Verdict
 
 M = TypeVar("M", bound=BaseModel)
@@ -122,6 +123,7 @@ class VerdictSet:
     path: Path
     verdicts: list[JudgeVerdict] = field(default_factory=list)
     metadata: dict[str, dict[str, Any]] = field(default_factory=dict)
+    target: str | None = None  # the system under test whose answers were judged (runs with targets)
 
 
 def verdicts_path(path: Path) -> Path:
@@ -143,14 +145,19 @@ def is_pairwise(path: Path) -> bool:
     return False
 
 
-def load_verdicts(path: Path) -> VerdictSet:
-    """Read a run directory, a records.jsonl or a JSONL of external verdicts."""
+def load_verdicts(path: Path, system: str | None = None) -> VerdictSet:
+    """Read a run directory, a records.jsonl or a JSONL of external verdicts.
+
+    A run with several targets is read for one of them, `system` (see `rundir.one_target`).
+    """
     source = verdicts_path(path)
-    out = VerdictSet(path=source)
+    out = VerdictSet(path=source, target=_chosen_target(source, system))
     first_line: dict[tuple[str, str, str], int] = {}
     for line_no, obj in _json_lines(source):
         if "verdicts" in obj:
             record = _validate(AuditRecord, obj, source, line_no)
+            if record.target != out.target:
+                continue
             item_id, metadata = record.item_id, record.metadata
             verdicts = [JudgeVerdict.of(record.item_id, v) for v in record.verdicts]
         else:
@@ -174,6 +181,12 @@ def load_verdicts(path: Path) -> VerdictSet:
     if not out.verdicts:
         raise UserError(f"{source}: no verdicts in this file")
     return out
+
+
+def _chosen_target(source: Path, system: str | None) -> str | None:
+    """The target to calibrate: `system`, the records' only target, or None (no targets)."""
+    targets = [obj["target"] for _, obj in _json_lines(source) if isinstance(obj.get("target"), str)]
+    return choose_target(targets, system, source)
 
 
 def load_human_labels(path: Path) -> list[HumanLabel]:

@@ -3,7 +3,9 @@
 A run without targets is one target named after the run; a record that names its
 `target` belongs to that target, so one run may hold several. Each (target, item,
 criterion) keeps the consensus outcome: passed or failed (None: undecided) and the
-mean score (None: no score).
+mean score (None: no score). A suite's derived item (`record.parent_id`) is kept apart,
+in `Target.derived`: comparisons and acceptance criteria count the input's items, and
+`auditor.suites.metrics` sets each derived item against its parent.
 """
 
 from __future__ import annotations
@@ -15,13 +17,22 @@ from typing import Any
 
 from auditor.errors import UserError
 from auditor.rundir import RunDir, latest_per_item, read_records
-from auditor.types import AuditRecord
+from auditor.types import AuditRecord, SuiteMark
 
 
 @dataclass(frozen=True)
 class Outcome:
     passed: bool | None
     score: float | None
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A suite's variant of an item, as a target answered it."""
+
+    parent_id: str
+    suite: SuiteMark
+    outcomes: dict[str, Outcome]  # criterion -> outcome
 
 
 @dataclass
@@ -32,6 +43,7 @@ class Target:
     run: Path
     outcomes: dict[str, dict[str, Outcome]] = field(default_factory=dict)  # item -> criterion -> outcome
     metadata: dict[str, dict[str, Any]] = field(default_factory=dict)  # item -> metadata
+    derived: dict[str, Derived] = field(default_factory=dict)  # derived item -> its parent and outcomes
 
     @property
     def items(self) -> set[str]:
@@ -73,7 +85,13 @@ def _run_names(run_dirs: Sequence[Path]) -> list[str]:
 
 
 def _add(target: Target, record: AuditRecord) -> None:
-    target.outcomes[record.item_id] = {c.criterion: Outcome(c.passed, c.score) for c in record.consensus}
+    # A resumed run may have judged an item twice: the later record counts (as in
+    # `rundir.latest_per_item`, here per target, since one run may hold several).
+    outcomes = {c.criterion: Outcome(c.passed, c.score) for c in record.consensus}
+    if record.parent_id is not None and record.suite is not None:
+        target.derived[record.item_id] = Derived(record.parent_id, record.suite, outcomes)
+        return
+    target.outcomes[record.item_id] = outcomes
     target.metadata[record.item_id] = record.metadata
 
 

@@ -1,4 +1,7 @@
-"""Building the per-item graph: prepare -> judges in parallel -> aggregate -> route.
+"""Building the per-item graph: [generate ->] prepare -> judges in parallel -> aggregate -> route.
+
+With targets (systems under test), `generate` first asks the item's target for its
+answer, and the judges judge that answer; without, the graph starts at `prepare`.
 
 Every judge is a node fed by `prepare`; one that does not apply to an item (accuracy
 without a reference or context) writes nothing. Aggregate runs once, after all of them.
@@ -13,20 +16,23 @@ from typing import Any
 
 from langgraph.graph import END, START, StateGraph
 
-from auditor.graph.nodes import make_aggregate, make_judge_node, make_prepare, make_route
+from auditor.graph.nodes import make_aggregate, make_generate, make_judge_node, make_prepare, make_route
 from auditor.graph.state import ItemState, RunContext
 from auditor.judges.base import Judge
 
-PREPARE, AGGREGATE, ROUTE = "prepare", "aggregate", "route"
+GENERATE, PREPARE, AGGREGATE, ROUTE = "generate", "prepare", "aggregate", "route"
 
 
-def build_graph(judges: Sequence[Judge]) -> Any:
-    """Compile the graph for these judges; each judge is one node, run in parallel."""
+def build_graph(judges: Sequence[Judge], *, generate: bool = False) -> Any:
+    """Compile the graph for these judges; each judge is one node, run in parallel.
+
+    `generate`: the state names a target, asked for the answer before any judge runs.
+    """
     judges = list(judges)
     names = [j.name for j in judges]
     if len(set(names)) != len(names):
         raise ValueError(f"judge names must be unique, got {names}")
-    if reserved := set(names) & {PREPARE, AGGREGATE, ROUTE}:
+    if reserved := set(names) & {GENERATE, PREPARE, AGGREGATE, ROUTE}:
         raise ValueError(f"judge names {sorted(reserved)} are reserved for graph steps")
 
     graph = StateGraph(ItemState, context_schema=RunContext)
@@ -39,7 +45,12 @@ def build_graph(judges: Sequence[Judge]) -> Any:
     graph.add_node(AGGREGATE, make_aggregate(judges))
     graph.add_node(ROUTE, make_route(judges))
 
-    graph.add_edge(START, PREPARE)
+    if generate:
+        graph.add_node(GENERATE, make_generate())
+        graph.add_edge(START, GENERATE)
+        graph.add_edge(GENERATE, PREPARE)
+    else:
+        graph.add_edge(START, PREPARE)
     if not judges:
         graph.add_edge(PREPARE, AGGREGATE)
     graph.add_edge(AGGREGATE, ROUTE)

@@ -11,6 +11,7 @@ from auditor.aggregate import consensus
 from auditor.graph.state import ItemState, RunContext
 from auditor.judges.base import Judge, verdict_or_unscored
 from auditor.routing import decide
+from auditor.types import Provenance, Verdict
 
 
 # Protocols rather than Callable[...]: LangGraph's node types match a parameter named `state`.
@@ -21,6 +22,17 @@ class StateNode(Protocol):
 
 class ContextNode(Protocol):
     def __call__(self, state: ItemState, runtime: Runtime[RunContext]) -> Awaitable[dict[str, Any]]: ...
+
+
+def make_generate() -> ContextNode:
+    """Ask the item's target for its answer; the judges then judge that answer."""
+
+    async def generate(state: ItemState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+        item = state["item"]
+        answer = await runtime.context.targets[state["target"]].answer(item)
+        return {"item": item.model_copy(update={"response": answer.text}), "answer": answer}
+
+    return generate
 
 
 def make_prepare(judges: list[Judge]) -> StateNode:
@@ -39,6 +51,14 @@ def make_judge_node(judge: Judge) -> StateNode:
     async def judge_node(state: ItemState) -> dict[str, Any]:
         if judge.name not in state["judges"]:
             return {}
+        answer = state.get("answer")
+        if answer is not None and answer.error is not None:  # nothing to judge: unscored, with why
+            reason = f"no answer to judge: {answer.error}"
+            return {
+                "verdicts": [
+                    Verdict.unscored(judge.name, judge.criterion, reason, Provenance(backend=judge.backend))
+                ]
+            }
         return {"verdicts": [await verdict_or_unscored(judge, state["item"])]}
 
     return judge_node
@@ -59,10 +79,11 @@ def make_aggregate(judges: list[Judge]) -> ContextNode:
 
 def make_route(judges: list[Judge]) -> ContextNode:
     """Auto-accept or human review, with the reasons; every judged criterion must have a verdict."""
-    criteria = [j.criterion for j in judges]
 
     async def route(state: ItemState, runtime: Runtime[RunContext]) -> dict[str, Any]:
         item, verdicts = state["item"], state["verdicts_sorted"]
+        # A judge that says it is not required (one of a suite's items only) is missing nowhere else.
+        criteria = [j.criterion for j in judges if getattr(j, "required", True) or j.applies(item)]
         policy = runtime.context.routing
         return {"route": decide(item, verdicts, state["consensus"], policy, criteria=criteria)}
 

@@ -18,7 +18,7 @@ from auditor.labelstudio.queue import QueueEntry, review_queue
 from auditor.labelstudio.sheet import to_csv, to_jsonl
 from auditor.labelstudio.tasks import build_task, check_spans
 from auditor.pii.redact import Redactor
-from auditor.rundir import read_records, read_run_items
+from auditor.rundir import one_target, read_records, read_run_items
 from auditor.types import AuditRecord
 
 ExportFormat = Literal["labelstudio", "csv", "jsonl"]
@@ -39,11 +39,13 @@ class ExportResult:
     review: int  # items the run routed to human review
     include_all: bool
     redacted: bool
+    target: str | None = None  # the system under test whose answers were exported
 
     def describe(self) -> str:
         """A short summary: how many items went where."""
         scope = "every item" if self.include_all else "the items routed to review"
-        lines = [f"exported {self.exported} of {self.total} items ({scope}) as {self.format}:"]
+        answers = f" of target '{self.target}'" if self.target is not None else ""
+        lines = [f"exported {self.exported} of {self.total} items{answers} ({scope}) as {self.format}:"]
         lines += [f"  {path}" for path in self.files]
         if self.redacted:
             lines.append("  personal data is masked (what the judges found, and what the detector finds)")
@@ -56,6 +58,7 @@ def export_run(
     fmt: ExportFormat,
     include_all: bool = False,
     redact: bool = False,
+    system: str | None = None,
 ) -> ExportResult:
     """Write a run's review queue to `out_dir` as `fmt`; returns the files written.
 
@@ -63,11 +66,13 @@ def export_run(
     `labeling_config.xml`; csv: `review.csv`; jsonl: `review.jsonl`. Existing files of
     the same name are replaced. `redact` masks personal data as the report does (the
     spans the judges recorded anywhere in the run, and the detector's), in the
-    length-keeping block style so that offsets into the response stay valid.
+    length-keeping block style so that offsets into the response stay valid. A run with
+    targets exports one target's answers (`system`, needed when it has several): labels
+    come back keyed by item id.
     """
     if fmt not in get_args(ExportFormat):
         raise UserError(f"unknown export format '{fmt}' (use one of: {', '.join(get_args(ExportFormat))})")
-    records = read_records(run_dir)
+    records, target = one_target(read_records(run_dir), system, run_dir)
     items = read_run_items(run_dir)
     queue = review_queue(records, items, include_all=include_all)
     for entry in queue:
@@ -82,7 +87,7 @@ def export_run(
     else:
         files = [_write(out_dir / JSONL_FILE, to_jsonl(queue, redactor))]
     review = sum(r.route.decision == "human_review" for r in records)
-    return ExportResult(fmt, files, len(queue), len(records), review, include_all, redact)
+    return ExportResult(fmt, files, len(queue), len(records), review, include_all, redact, target)
 
 
 def export_redactor(records: list[AuditRecord], redact: bool) -> Redactor:

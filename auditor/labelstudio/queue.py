@@ -3,8 +3,9 @@
 Order (each key breaks the ties of the one before):
 
 1. items routed to `human_review` before auto-accepted ones (the latter only with `--all`);
-2. higher `route.priority` first (routing sets it from the worst reason: injection,
-   unscored verdicts, disagreement, failures, PII severity, low confidence);
+2. higher `route.priority` first (routing sets it from the worst reason: a leak's
+   regulatory escalation, which by default outranks the rest, then injection, unscored
+   verdicts, disagreement, failures, PII severity, low confidence);
 3. lower confidence first: the least confident scored verdict of the item, a verdict
    without a confidence counting as 0 (routing also treats it as not confident);
 4. worse PII first: the most severe span the response added (source "new");
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 
 from auditor.errors import UserError
 from auditor.pii.severity import RANK
+from auditor.rundir import judged_item
 from auditor.types import AuditItem, AuditRecord
 
 
@@ -64,4 +66,4 @@ def review_queue(
             position[r.item_id],
         )
     )
-    return [QueueEntry(rank, items[r.item_id], r) for rank, r in enumerate(chosen, start=1)]
+    return [QueueEntry(rank, judged_item(items[r.item_id], r), r) for rank, r in enumerate(chosen, start=1)]

@@ -28,11 +28,13 @@ if TYPE_CHECKING:
     from auditor.llm.cache import cache_directory as cache_directory
     from auditor.llm.cache import cache_stats as cache_stats
     from auditor.llm.completion import Completion as Completion
+    from auditor.llm.completion import Generation as Generation
     from auditor.llm.completion import Sample as Sample
     from auditor.llm.completion import TokenLogprob as TokenLogprob
     from auditor.llm.completion import TopLogprob as TopLogprob
     from auditor.llm.errors import BudgetExceeded as BudgetExceeded
     from auditor.llm.errors import EndpointError as EndpointError
+    from auditor.llm.errors import ItemRejected as ItemRejected
     from auditor.llm.gateway import Gateway as Gateway
     from auditor.llm.settings import LLMSettings as LLMSettings
     from auditor.llm.settings import Price as Price
@@ -46,11 +48,13 @@ _HOMES = {
     "cache_directory": "cache",
     "cache_stats": "cache",
     "Completion": "completion",
+    "Generation": "completion",
     "Sample": "completion",
     "TokenLogprob": "completion",
     "TopLogprob": "completion",
     "BudgetExceeded": "errors",
     "EndpointError": "errors",
+    "ItemRejected": "errors",
     "Gateway": "gateway",
     "LLMSettings": "settings",
     "Price": "settings",
@@ -66,6 +70,8 @@ __all__ = [
     "EndpointError",
     "Estimate",
     "Gateway",
+    "Generation",
+    "ItemRejected",
     "LLMSettings",
     "Price",
     "PurposeUsage",

@@ -82,3 +82,12 @@ class Completion(Generic[T]):
     @property
     def scored(self) -> bool:
         return self.unscored_reason is None
+
+
+@dataclass(frozen=True)
+class Generation:
+    """The answer to `Gateway.generate`: free text, why it ended, and provenance."""
+
+    text: str
+    finish_reason: str | None
+    provenance: Provenance

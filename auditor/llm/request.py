@@ -44,16 +44,19 @@ def normalize_messages(messages: Sequence[Message]) -> list[dict[str, str]]:
 def build_request(
     settings: LLMSettings,
     messages: list[dict[str, str]],
-    output_type: type[BaseModel],
+    output_type: type[BaseModel] | None,
     *,
     n: int = 1,
     logprobs: bool = False,
 ) -> Body:
-    """The chat-completion body for one call (the schema instruction added when the mode needs it)."""
+    """The chat-completion body for one call (the schema instruction added when the mode needs it).
+
+    `output_type` None asks for free text (a target's answer): no schema, no response_format.
+    """
     mode = settings.structured_output
     body: Body = {
         "model": settings.model,
-        "messages": with_schema_instruction(messages, mode, output_type),
+        "messages": messages if output_type is None else with_schema_instruction(messages, mode, output_type),
         "temperature": settings.temperature,
         settings.max_tokens_param: settings.max_tokens,
     }
@@ -64,7 +67,7 @@ def build_request(
     if logprobs:
         body["logprobs"] = True
         body["top_logprobs"] = settings.top_logprobs
-    fmt = response_format(mode, output_type)
+    fmt = None if output_type is None else response_format(mode, output_type)
     if fmt is not None:
         body["response_format"] = fmt
     return body

@@ -40,6 +40,12 @@ class Calibration:
     def criteria(self) -> list[CriterionReport]:
         return list(self.result.criteria.values())
 
+    @property
+    def system(self) -> str | None:
+        """The target whose answers were calibrated (None: a run without targets)."""
+        system = self.result.settings.get("system")
+        return system if isinstance(system, str) else None
+
 
 def read_calibration(directory: Path) -> Calibration:
     """The calibration summary in `directory`; a missing or unreadable file is a `UserError`."""

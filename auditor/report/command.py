@@ -4,6 +4,7 @@ records + input (+ calibration.json)
   -> failures (failing, unscored; judge-human disagreements with calibration)
   -> groups (criterion and kind; error tag; similar reasoning)
   -> findings (count, share, severity, masked evidence, slices, template cause)
+  -> regulatory risk (the laws each leak touches, escalations; a triage aid)
   -> [a summarizer drafts causes: map-reduce graph, ids checked]
   -> results, plots -> report.md, report_plots/*.png, report.html
 """
@@ -21,13 +22,22 @@ from auditor.report.benchmark import read_comparison, read_go_no_go
 from auditor.report.calibration_section import Calibration, human_outcomes, read_calibration
 from auditor.report.causes import load_causes
 from auditor.report.drafting import Summarizer, draft_findings
-from auditor.report.failures import Failure, collect_disagreements, collect_failures, group_failures
+from auditor.report.failures import (
+    Failure,
+    collect_disagreements,
+    collect_failures,
+    criterion_label,
+    group_failures,
+)
 from auditor.report.findings import Finding, FindingContext, build_findings, recommendations
-from auditor.report.plots import Plot, all_plots
+from auditor.report.plots import Plot, all_plots, robustness_plots
+from auditor.report.regulatory_section import RegulatorySection, regulatory_section
 from auditor.report.render import PLOTS_DIR, render_html, render_markdown
 from auditor.report.results import criterion_results
+from auditor.report.robustness_section import robustness_for, robustness_section
 from auditor.report.slices import SliceIndex, failure_rates
 from auditor.report.view import ReportView, RunData, build_scope, load_run
+from auditor.types import PII_LEAKAGE
 
 MARKDOWN, HTML = "report.md", "report.html"
 
@@ -81,7 +91,7 @@ async def build_report(
         redactor=redactor,
         causes=load_causes(),
         index=index,
-        judged={r.criterion: r.items for r in results},
+        judged={r.label: r.items for r in results},
         labelled=labelled,
     )
     findings = build_findings(group_failures([*failures, *disputes]), context)
@@ -91,6 +101,8 @@ async def build_report(
     rates = failure_rates(index, {f.item_id for f in failures})
     if not redact:
         notes.append("written with redaction turned off: quotes and notes show personal data as recorded")
+    robustness = robustness_for(run_dir, run.derived)
+    plots = all_plots(results, rates, calibration) + (robustness_plots(robustness) if robustness else [])
     view = ReportView(
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         scope=build_scope(str(run_dir), run.manifest, run.records),
@@ -100,11 +112,15 @@ async def build_report(
         calibration=calibration,
         findings=findings,
         recommendations=recommendations(findings),
-        plots={p.name: p for p in all_plots(results, rates, calibration)},
+        plots={p.name: p for p in plots},
         notes=notes,
         redacted=redact,
         go_no_go=read_go_no_go(run_dir),
         comparison=read_comparison(run_dir),
+        regulatory=_regulatory(run, findings, redactor),
+        robustness=robustness_section(robustness, len(run.derived), bool(run.manifest.config.targets))
+        if robustness is not None
+        else None,
     )
     return _write(view, out_dir or run_dir, findings, notes)
 
@@ -115,11 +131,26 @@ def _disagreements(
     """Judge-human disagreements and, per criterion, how many of the run's items have a human reference."""
     if calibration is None:
         return [], {}
+    system = calibration.system
+    records = [r for r in run.records if r.target == system]
+    if not records:  # human labels name items, not targets: they hold only for the target calibrated
+        notes.append(
+            f"the calibration is of {f'target {system!r}' if system else 'a run without targets'}, "
+            "which this run does not hold: no judge-human disagreements are listed"
+        )
+        return [], {}
     outcomes, note = human_outcomes(calibration, run.pass_score)
     notes.append(note)
-    ids = {r.item_id for r in run.records}
-    labelled = {criterion: len(ids & set(by_item)) for criterion, by_item in outcomes.items()}
-    return collect_disagreements(run.records, outcomes), labelled
+    ids = {r.item_id for r in records}
+    labelled = {criterion_label(c, system): len(ids & set(by_item)) for c, by_item in outcomes.items()}
+    return collect_disagreements(records, outcomes), labelled
+
+
+def _regulatory(run: RunData, findings: list[Finding], redactor: Redactor) -> RegulatorySection | None:
+    """The "Regulatory risk" section, when the run judged PII leakage at all."""
+    if not any(v.criterion == PII_LEAKAGE for r in run.records for v in r.verdicts):
+        return None
+    return regulatory_section(run, findings, redactor)
 
 
 def _write(view: ReportView, out_dir: Path, findings: list[Finding], notes: list[str]) -> ReportResult:

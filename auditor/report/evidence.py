@@ -37,7 +37,7 @@ class EvidenceRow(StrictModel):
 
 def evidence_row(failure: Failure, run: RunData, redactor: Redactor) -> EvidenceRow:
     """The masked quote and note for one failure."""
-    response = run.response(failure.item_id)
+    response = run.response(failure.record)
     spans = failure.record.pii_spans
     if response is None:
         quotes = [e.quote for e in failure.verdict.evidence if e.quote]

@@ -134,6 +134,10 @@ class Failure:
         return self.record.item_id
 
     @property
+    def target(self) -> str | None:
+        return self.record.target
+
+    @property
     def criterion(self) -> str:
         return self.verdict.criterion
 
@@ -196,6 +200,11 @@ PII_PREFIX = "pii:"
 PII_SEVERITY_TAG = "pii-severity:"
 
 
+def criterion_label(criterion: str, target: str | None) -> str:
+    """How the report names a criterion: with the system under test, in a run with targets."""
+    return criterion if target is None else f"{criterion} ({target})"
+
+
 @dataclass(frozen=True)
 class Group:
     criterion: str
@@ -203,6 +212,11 @@ class Group:
     theme: Theme
     tag: str | None
     failures: tuple[Failure, ...]
+    target: str | None = None  # every failure of a group is one target's
+
+    @property
+    def label(self) -> str:
+        return criterion_label(self.criterion, self.target)
 
     @property
     def item_ids(self) -> list[str]:
@@ -210,15 +224,15 @@ class Group:
 
 
 def group_failures(failures: Iterable[Failure]) -> list[Group]:
-    """Every failure in exactly one group; groups in order of criterion and kind."""
-    buckets: dict[tuple[str, Kind], list[Failure]] = {}
+    """Every failure in exactly one group; groups in order of target, criterion and kind."""
+    buckets: dict[tuple[str | None, str, Kind], list[Failure]] = {}
     for f in failures:
-        buckets.setdefault((f.criterion, f.kind), []).append(f)
+        buckets.setdefault((f.target, f.criterion, f.kind), []).append(f)
     groups: list[Group] = []
-    for (criterion, kind), bucket in buckets.items():
+    for (target, criterion, kind), bucket in buckets.items():
         tagged, untagged = _by_tag(bucket)
-        groups += [Group(criterion, kind, "tag", tag, tuple(members)) for tag, members in tagged]
-        groups += _by_reasoning(criterion, kind, untagged)
+        groups += [Group(criterion, kind, "tag", tag, tuple(members), target) for tag, members in tagged]
+        groups += _by_reasoning(criterion, kind, untagged, target)
     return groups
 
 
@@ -243,7 +257,7 @@ def _grouping_tags(failure: Failure) -> set[str]:
     return {t for t in tags if not t.startswith(PII_PREFIX)} | {PII_SEVERITY_TAG + worst_pii}
 
 
-def _by_reasoning(criterion: str, kind: Kind, failures: Sequence[Failure]) -> list[Group]:
+def _by_reasoning(criterion: str, kind: Kind, failures: Sequence[Failure], target: str | None) -> list[Group]:
     if not failures:
         return []
     labels = cluster([f.text for f in failures])
@@ -253,9 +267,9 @@ def _by_reasoning(criterion: str, kind: Kind, failures: Sequence[Failure]) -> li
     groups, rest = [], []
     for members in clusters.values():
         if len({f.item_id for f in members}) >= 2:
-            groups.append(Group(criterion, kind, "similar", None, tuple(members)))
+            groups.append(Group(criterion, kind, "similar", None, tuple(members), target))
         else:
             rest += members
     if rest:
-        groups.append(Group(criterion, kind, "other", None, tuple(rest)))
+        groups.append(Group(criterion, kind, "other", None, tuple(rest), target))
     return groups

@@ -35,6 +35,7 @@ class Finding(StrictModel):
 
     id: str
     criterion: str
+    target: str | None = None  # the system under test whose answers failed, in a run with targets
     kind: Kind
     theme: Theme
     tag: str | None
@@ -69,8 +70,8 @@ class FindingContext:
     redactor: Redactor
     causes: Causes
     index: SliceIndex
-    judged: dict[str, int]  # criterion -> items with a verdict on it
-    labelled: dict[str, int]  # criterion -> items with a human reference (calibration)
+    judged: dict[str, int]  # criterion label (see `criterion_label`) -> items with a verdict on it
+    labelled: dict[str, int]  # criterion label -> items with a human reference (calibration)
 
 
 def build_findings(groups: Sequence[Group], ctx: FindingContext) -> list[Finding]:
@@ -90,7 +91,7 @@ def _finding(group: Group, ctx: FindingContext) -> Finding:
     tags = Counter(tag for f in group.failures for tag in dict.fromkeys(f.verdict.tags))
     judges = sorted({f.verdict.judge for f in group.failures})
     disagreement = group.kind in ("missed", "false_alarm")
-    denominator = (ctx.labelled if disagreement else ctx.judged).get(group.criterion, 0)
+    denominator = (ctx.labelled if disagreement else ctx.judged).get(group.label, 0)
     text = _template(group, ctx.causes).fill(
         count=str(len(item_ids)),
         items="item" if len(item_ids) == 1 else "items",
@@ -105,13 +106,14 @@ def _finding(group: Group, ctx: FindingContext) -> Finding:
     return Finding(
         id="",
         criterion=group.criterion,
+        target=group.target,
         kind=group.kind,
         theme=group.theme,
         tag=group.tag,
         title=_title(text.title, group),
         count=len(item_ids),
         denominator=denominator,
-        denominator_label=_denominator_label(group.criterion, disagreement),
+        denominator_label=_denominator_label(group.label, disagreement),
         severity=worst(list(item_severity.values())),
         severity_counts={s: counts[s] for s in SEVERITIES if counts[s]},
         tags=dict(tags.most_common(MAX_TAGS)),
@@ -137,6 +139,8 @@ def _template(group: Group, causes: Causes) -> CauseText:
 
 
 def _title(title: str, group: Group) -> str:
+    if group.target is not None:
+        title = f"{group.target}: {title}"
     if group.kind != "failed" and group.tag is not None:
         return f"{title} (tag {group.tag})"
     if group.theme == "similar":

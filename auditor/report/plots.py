@@ -23,6 +23,8 @@ from auditor.calibration.statistics import TITLES
 from auditor.report.calibration_section import Calibration, headline
 from auditor.report.results import CriterionResult
 from auditor.report.slices import SliceRate
+from auditor.suites.result import ALL, Disparity, FlipRow, ReliabilityRow, Robustness
+from auditor.suites.result import Figure as RobustnessFigure
 
 DPI = 100
 PANEL_W, PANEL_H = 3.6, 2.8
@@ -73,13 +75,12 @@ def score_plot(results: Sequence[CriterionResult]) -> Plot:
             counts = [judge.distribution.get(v, 0) for v in values]
             ax.bar(xs, counts, width=width, color=COLORS[k % len(COLORS)], label=judge.judge)
         ax.set_xticks(range(len(values)), values)
-        ax.set_title(result.criterion, fontsize=10)
+        ax.set_title(result.label, fontsize=10)
         ax.set_ylabel("verdicts")
         if len(result.judges) > 1:
             ax.legend(fontsize=7)
     alt = "; ".join(
-        f"{r.criterion}: " + ", ".join(f"{j.judge} {_counts(j.distribution)}" for j in r.judges)
-        for r in results
+        f"{r.label}: " + ", ".join(f"{j.judge} {_counts(j.distribution)}" for j in r.judges) for r in results
     )
     return _plot("scores", "Score and label distributions per criterion", alt, fig)
 
@@ -163,3 +164,92 @@ def _plot(name: str, title: str, alt: str, fig: Figure) -> Plot:
 
 def _counts(distribution: dict[str, int]) -> str:
     return ", ".join(f"{k}: {v}" for k, v in distribution.items())
+
+
+def robustness_plots(result: Robustness) -> list[Plot]:
+    """One figure per family the run measured: robustness (flips), fairness (gaps), reliability."""
+    plots = []
+    flips = [f for f in result.flips if f.criterion == ALL and f.pass_flip_rate.estimate is not None]
+    if flips:
+        plots.append(flip_plot(flips))
+    gaps = [
+        d for d in result.disparities if d.criterion == ALL and d.groups and d.max_gap.estimate is not None
+    ]
+    if gaps:
+        plots.append(fairness_plot(gaps[: 3 * 2]))
+    sampled = [
+        r for r in result.reliability if r.criterion == ALL and r.consistent_share.estimate is not None
+    ]
+    if sampled:
+        plots.append(consistency_plot(sampled))
+    return plots
+
+
+def flip_plot(rows: Sequence[FlipRow]) -> Plot:
+    targets = list(dict.fromkeys(r.target for r in rows))
+    suites = list(dict.fromkeys(r.suite for r in rows))
+    fig = Figure(
+        figsize=(6.0, max(PANEL_H, 0.45 * len(suites) * len(targets) + 1)), dpi=DPI, layout="constrained"
+    )
+    ax = fig.subplots()
+    height = 0.8 / len(targets)
+    for k, target in enumerate(targets):
+        mine = {r.suite: r.pass_flip_rate for r in rows if r.target == target}
+        ys = [i + (k - (len(targets) - 1) / 2) * height for i, s in enumerate(suites) if s in mine]
+        figures = [mine[s] for s in suites if s in mine]
+        _bars(ax, ys, figures, height, COLORS[k % len(COLORS)], target)
+    ax.set_yticks(range(len(suites)), suites, fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of (parent, variant) pairs whose overall verdict flips")
+    if len(targets) > 1:
+        ax.legend(fontsize=7)
+    alt = "; ".join(f"{r.suite} {r.target}: {_share(r.pass_flip_rate)}" for r in rows)
+    return _plot("robustness", "Verdict flips against the parent item, with 95% CIs", alt, fig)
+
+
+def fairness_plot(gaps: Sequence[Disparity]) -> Plot:
+    fig, axes = _grid(len(gaps))
+    for ax, gap in zip(axes, gaps, strict=False):
+        _bars(ax, list(range(len(gap.groups))), [g.pass_rate for g in gap.groups], 0.7, COLORS[0], None)
+        ax.set_yticks(range(len(gap.groups)), [g.value for g in gap.groups], fontsize=8)
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("pass rate (overall verdict)")
+        ax.set_title(f"{gap.target}: {gap.family} by {gap.attribute}", fontsize=9)
+    alt = "; ".join(
+        f"{d.target} {d.family} {d.attribute}: "
+        + ", ".join(f"{g.value} {g.passed}/{g.n}" for g in d.groups)
+        + f", max gap {_share(d.max_gap)}"
+        for d in gaps
+    )
+    return _plot("fairness", "Pass rate by group and slice, with 95% CIs", alt, fig)
+
+
+def consistency_plot(rows: Sequence[ReliabilityRow]) -> Plot:
+    fig, (ax,) = _grid(1)
+    _bars(ax, list(range(len(rows))), [r.consistent_share for r in rows], 0.6, COLORS[2], None)
+    ax.set_yticks(range(len(rows)), [r.target for r in rows], fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of items with one verdict in every sample")
+    alt = "; ".join(f"{r.target}: {_share(r.consistent_share)} of {r.items} items" for r in rows)
+    return _plot("consistency", "Same verdict in every sample, with 95% CIs", alt, fig)
+
+
+def _bars(
+    ax: Axes,
+    ys: Sequence[float],
+    figures: Sequence[RobustnessFigure],
+    height: float,
+    color: str,
+    label: str | None,
+) -> None:
+    values = [f.estimate or 0.0 for f in figures]
+    low = [v - (f.ci95[0] if f.ci95 else v) for v, f in zip(values, figures, strict=True)]
+    high = [(f.ci95[1] if f.ci95 else v) - v for v, f in zip(values, figures, strict=True)]
+    ax.barh(ys, values, height=height, color=color, label=label, xerr=[low, high], capsize=2)
+
+
+def _share(figure: RobustnessFigure) -> str:
+    if figure.estimate is None:
+        return "n/a"
+    ci = f" (95% CI {figure.ci95[0]:.2f} to {figure.ci95[1]:.2f})" if figure.ci95 else ""
+    return f"{figure.estimate:.2f}{ci}"

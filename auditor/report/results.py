@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from auditor.report.failures import SEVERITIES, Failure, Severity, is_failure, worst
+from auditor.report.failures import SEVERITIES, Failure, Severity, criterion_label, is_failure, worst
 from auditor.types import LEAK, AuditRecord, Verdict
 
 RUBRIC_SCALE = (1.0, 2.0, 3.0, 4.0, 5.0)
@@ -37,6 +37,11 @@ class CriterionResult:
     unscored_items: int  # no judge produced a verdict
     ratings: dict[Severity, int]  # items by their worst error rating
     judges: list[JudgeResult]
+    target: str | None = None  # the system under test, in a run with targets
+
+    @property
+    def label(self) -> str:
+        return criterion_label(self.criterion, self.target)
 
     @property
     def pass_rate(self) -> float | None:
@@ -45,21 +50,25 @@ class CriterionResult:
 
 
 def criterion_results(records: Sequence[AuditRecord], failures: Sequence[Failure]) -> list[CriterionResult]:
-    """One result per criterion, in the order the criteria first appear in the records."""
-    verdicts: dict[str, dict[str, list[Verdict]]] = {}  # criterion -> item -> verdicts
+    """One result per criterion (and target, in a run with targets), in the order they first
+    appear in the records."""
+    Key = tuple[str | None, str]
+    verdicts: dict[Key, dict[str, list[Verdict]]] = {}  # (target, criterion) -> item -> verdicts
     for record in records:
         for v in record.verdicts:
-            verdicts.setdefault(v.criterion, {}).setdefault(record.item_id, []).append(v)
-    severities: dict[str, dict[str, list[Severity]]] = {}
+            verdicts.setdefault((record.target, v.criterion), {}).setdefault(record.item_id, []).append(v)
+    severities: dict[Key, dict[str, list[Severity]]] = {}
     for f in failures:
         if f.kind in ("failed", "unscored"):
-            severities.setdefault(f.criterion, {}).setdefault(f.item_id, []).append(f.rating.severity)
-    return [_criterion(c, by_item, severities.get(c, {})) for c, by_item in verdicts.items()]
+            by_item = severities.setdefault((f.target, f.criterion), {})
+            by_item.setdefault(f.item_id, []).append(f.rating.severity)
+    return [_criterion(key, by_item, severities.get(key, {})) for key, by_item in verdicts.items()]
 
 
 def _criterion(
-    criterion: str, by_item: dict[str, list[Verdict]], severities: dict[str, list[Severity]]
+    key: tuple[str | None, str], by_item: dict[str, list[Verdict]], severities: dict[str, list[Severity]]
 ) -> CriterionResult:
+    target, criterion = key
     passed = failed = unscored = 0
     for item_verdicts in by_item.values():
         scored = [v for v in item_verdicts if v.scored]
@@ -82,6 +91,7 @@ def _criterion(
         unscored_items=unscored,
         ratings={s: rated[s] for s in SEVERITIES},
         judges=[_judge(name, vs) for name, vs in by_judge.items()],
+        target=target,
     )
 
 

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 from auditor.errors import UserError
 from auditor.manifest import Manifest
 from auditor.report.failures import RULES, SEVERITIES, Severity
-from auditor.rundir import RunDir, latest_per_item, read_records, read_run_items
+from auditor.report.robustness_section import headline
+from auditor.rundir import RunDir, judged_item, latest_per_item, read_records, read_run_items
 from auditor.summary import JudgeStats, RunStats
 from auditor.types import AuditItem, AuditRecord
 
@@ -30,7 +31,9 @@ if TYPE_CHECKING:  # the sections import RunData from here; the view only holds 
     from auditor.report.calibration_section import Calibration
     from auditor.report.findings import Finding, Recommendation
     from auditor.report.plots import Plot
+    from auditor.report.regulatory_section import RegulatorySection
     from auditor.report.results import CriterionResult
+    from auditor.report.robustness_section import RobustnessSection
     from auditor.report.slices import SliceRate
 
 
@@ -40,12 +43,16 @@ class RunData:
 
     path: Path
     manifest: Manifest
-    records: list[AuditRecord]
+    records: list[AuditRecord]  # the input's items; a suite's derived items are in `derived`
     items: dict[str, AuditItem]
+    derived: list[AuditRecord] = field(default_factory=list)  # shown in the robustness section only
 
-    def response(self, item_id: str) -> str | None:
-        item = self.items.get(item_id)
-        return item.response if item is not None else None
+    def response(self, record: AuditRecord) -> str | None:
+        """The answer a record judged: its target's, else the input's response."""
+        item = self.items.get(record.item_id)
+        if item is None:
+            return record.answer.text if record.answer is not None else None
+        return judged_item(item, record).response
 
     @property
     def pass_score(self) -> float:
@@ -57,10 +64,14 @@ def load_run(run_dir: Path) -> RunData:
     if not run_dir.is_dir():
         raise UserError(f"{run_dir}: not a run directory (it does not exist)")
     manifest = RunDir(run_dir).read_manifest()
-    records = latest_per_item(read_records(run_dir))
+    every = latest_per_item(read_records(run_dir))
+    records = [r for r in every if r.parent_id is None]
     if not records:
         raise UserError(f"{run_dir}: the run has no records yet; nothing to report")
-    return RunData(path=run_dir, manifest=manifest, records=records, items=read_run_items(run_dir))
+    derived = [r for r in every if r.parent_id is not None]
+    return RunData(
+        path=run_dir, manifest=manifest, records=records, items=read_run_items(run_dir), derived=derived
+    )
 
 
 @dataclass
@@ -95,6 +106,7 @@ class Scope:
     elapsed_s: float | None
     judges: list[JudgeScope]
     tokens: dict[str, float]  # prompt_tokens, completion_tokens, cost_usd
+    targets: list[str] = field(default_factory=list)  # systems under test, in a run with targets
 
 
 def build_scope(run_dir: str, manifest: Manifest, records: Sequence[AuditRecord]) -> Scope:
@@ -132,6 +144,7 @@ def build_scope(run_dir: str, manifest: Manifest, records: Sequence[AuditRecord]
         finished_at=manifest.finished_at,
         elapsed_s=manifest.elapsed_s,
         judges=list(judges.values()),
+        targets=list(dict.fromkeys(r.target for r in records if r.target is not None)),
         tokens=stats.tokens,
     )
 
@@ -154,6 +167,8 @@ class ReportView:
     redacted: bool
     go_no_go: GoNoGo | None = None  # `auditor gate` left acceptance.json: the report opens with it
     comparison: ComparisonSection | None = None  # `auditor compare` left comparison/comparison.json
+    regulatory: RegulatorySection | None = None  # the run judged PII leakage: the laws its leaks touch
+    robustness: RobustnessSection | None = None  # the run has suites: robustness.json
     rules: tuple[tuple[Severity, str], ...] = RULES
     max_ids: int = MAX_APPENDIX_IDS
 
@@ -163,6 +178,10 @@ class ReportView:
         s = self.scope
         lines = [f"{s.items} items audited by {len(s.judges)} judges; {s.auto_accepted} auto-accepted, "
                  f"{s.human_review} routed to human review."]  # fmt: skip
+        if s.targets:
+            lines[0] = (f"{s.items} answers of {len(s.targets)} targets ({', '.join(s.targets)}) audited "
+                        f"by {len(s.judges)} judges; {s.auto_accepted} auto-accepted, {s.human_review} "
+                        "routed to human review. Results and findings are per target.")  # fmt: skip
         by_severity = Counter(f.severity for f in self.findings)
         if self.findings:
             counts = ", ".join(f"{by_severity[sev]} {sev}" for sev in SEVERITIES if by_severity[sev])
@@ -175,14 +194,18 @@ class ReportView:
         for r in self.results:
             if r.pass_rate is None:
                 lines.append(
-                    f"{r.criterion}: no item was passed or failed "
+                    f"{r.label}: no item was passed or failed "
                     f"({r.unscored_items} without a verdict, of {r.items})."
                 )
                 continue
             lines.append(
-                f"{r.criterion}: {r.pass_rate:.0%} of decided items pass ({r.failed_items} fail, "
+                f"{r.label}: {r.pass_rate:.0%} of decided items pass ({r.failed_items} fail, "
                 f"{r.unscored_items} without a verdict, of {r.items})."
             )
+        if self.regulatory is not None and self.regulatory.leaked_items:
+            lines.append(self.regulatory.summary)
+        if self.robustness is not None:
+            lines += headline(self.robustness.result)
         if s.status != "complete":
             lines.append(f"The run is {s.status}: this report covers only the items judged so far.")
         return lines

@@ -36,8 +36,8 @@ _LEADING_INT = re.compile(r"[+-]?\d+(?!\d)")
 def value_span(text: str, key: str) -> tuple[int, int] | None:
     """Where the value of top-level `key` sits in the first JSON object of `text`.
 
-    The first object is found by the gateway's own `json_object_span`. A key repeated at
-    the top level counts at its last occurrence, as the parser keeps the last one.
+    The first object is found by the gateway's own `json_object_span`. A key repeated at the
+    top level counts at its last occurrence, as the parser keeps the last one.
     """
     found = json_object_span(text)
     return None if found is None else _member_span(text, found[0], key, json.JSONDecoder())
