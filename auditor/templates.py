@@ -85,6 +85,15 @@ class Example(StrictModel):
     expected_score: int | None = None
     expected_label: str | None = None
     reasoning: str
+    # Quotes a judge would give as evidence: each copied from `response`, as judges must.
+    evidence: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _evidence_is_copied_from_the_response(self) -> Example:
+        for quote in self.evidence:
+            if not quote or quote not in self.response:
+                raise ValueError(f"evidence {quote!r} is not copied from the example's response")
+        return self
 
 
 class Rubric(StrictModel):

@@ -54,6 +54,9 @@ def llm_call_figures(records: list[AuditRecord]) -> dict[str, Any]:
         "llm_verdicts": len(verdicts),
         "unscored": [v.unscored_reason for v in verdicts if v.unscored_reason],
         "verdicts_with_a_quote": sum(any(e.kind == "quote" for e in v.evidence) for v in verdicts),
+        "verdicts_with_a_located_quote": sum(
+            any(e.kind == "quote" and e.start is not None for e in v.evidence) for v in verdicts
+        ),
         "quotes": len(quotes),
         "located_quotes": located,
         "located_share": round(located / len(quotes), 3) if quotes else None,

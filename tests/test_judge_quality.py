@@ -128,9 +128,10 @@ def test_llm_figures_count_located_quotes_and_time_only_calls_the_model_answered
         ),
         AuditRecord(item_id="b", verdicts=[_llm_verdict([("also found", 3)], True, 5)], route=route),
         AuditRecord(item_id="c", verdicts=[_llm_verdict([], False, 10_000)], route=route),
+        AuditRecord(item_id="d", verdicts=[_llm_verdict([("invented", None)], True, 5)], route=route),
     ]
     got = llm_call_figures(records)
-    assert (got["quotes"], got["located_quotes"], got["located_share"]) == (3, 2, 0.667)
-    assert got["verdicts_with_a_quote"] == 2
+    assert (got["quotes"], got["located_quotes"], got["located_share"]) == (4, 2, 0.5)
+    assert (got["verdicts_with_a_quote"], got["verdicts_with_a_located_quote"]) == (3, 2)
     assert (got["calls_answered_by_the_model"], got["seconds_per_call"]) == (2, 20.0)
-    assert got["reasks"] == 2
+    assert got["reasks"] == 2  # the two calls the model answered were re-asked once each

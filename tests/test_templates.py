@@ -67,3 +67,20 @@ def test_any_edit_changes_the_recorded_version(tmp_path: Path) -> None:
     rubric = load_rubric(PACKAGE_DIR / "rubrics" / "relevance.yaml")
     changed = rubric.model_copy(update={"decision_rules": [*rubric.decision_rules, "new rule"]})
     assert rubric.full_version != changed.full_version
+
+
+def test_an_examples_evidence_must_be_copied_from_its_response(tmp_path: Path) -> None:
+    # The examples teach the judge to quote verbatim: a reworded quote in one is refused.
+    shipped = (PACKAGE_DIR / "rubrics" / "relevance.yaml").read_text()
+    text = shipped.replace(
+        'evidence: ["The referral fee for books is 15% of the sale price."]',
+        'evidence: ["The fee for books is 15%."]',
+    )
+    assert text != shipped
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(UserError) as info:
+        load_rubric(path)
+    message = str(info.value)
+    assert f"{path}:" in message and "examples.0" in message
+    assert "evidence 'The fee for books is 15%.' is not copied from the example's response" in message

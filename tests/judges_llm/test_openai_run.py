@@ -92,8 +92,8 @@ def test_a_live_run_gives_every_verdict_reasoning_evidence_confidence_and_proven
         ] == pytest.approx(v["score"] - 0.15 / 0.95, abs=1e-3)
         p = v["provenance"]
         assert p["backend"] == "llm" and p["model"] == "gpt-4o-mini" and p["confidence_method"] == "logprobs"
-        assert p["prompt_version"].split("+")[0] in {"accuracy@3", "relevance@3"}
-        assert p["rubric_version"].split("+")[0] in {"accuracy@1", "relevance@1"}
+        assert p["prompt_version"].split("+")[0] in {"accuracy@4", "relevance@4"}
+        assert p["rubric_version"].split("+")[0] in {"accuracy@2", "relevance@2"}
         assert p["prompt_tokens"] > 0 and p["cost_usd"] > 0 and len(p["request_hash"]) == 64
     assert by_item["ss-002"]["accuracy_llm"]["score"] == 2  # the scripted model caught the wrong deadline
     assert by_item["ss-010"]["relevance_llm"]["score"] == 2  # answered in English to a Chinese question

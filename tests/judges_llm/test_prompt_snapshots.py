@@ -125,12 +125,12 @@ def test_an_edit_without_a_version_bump_fails_with_bump_the_version(tmp_path: Pa
     )
     current = render_judge_case("accuracy", str(edited))
     current["prompt"]["file"] = "prompts/accuracy.yaml"
-    expected = re.escape("bump the version of prompts/accuracy.yaml (still accuracy@3)")
+    expected = re.escape("bump the version of prompts/accuracy.yaml (still accuracy@4)")
     with pytest.raises(pytest.fail.Exception, match=expected):
         check_snapshot(SNAPSHOTS / "accuracy.json", current)
 
     bumped = tmp_path / "accuracy_bumped.yaml"
-    bumped.write_text(edited.read_text().replace('version: "3"', 'version: "4"'))
+    bumped.write_text(edited.read_text().replace('version: "4"', 'version: "5"'))
     with pytest.raises(pytest.fail.Exception, match="its version was bumped; re-record"):
         check_snapshot(SNAPSHOTS / "accuracy.json", render_judge_case("accuracy", str(bumped)))
 

@@ -30,8 +30,8 @@ async def test_editing_the_rubric_or_prompt_changes_the_version_and_asks_again(
     again = await judge_once(settings, rubric, prompt)
     assert len(server.chat_requests) == 1 and again.provenance.cached and not first.provenance.cached
     assert again.provenance.prompt_version == first.provenance.prompt_version
-    assert str(first.provenance.prompt_version).startswith("accuracy@3+")
-    assert str(first.provenance.rubric_version).startswith("accuracy@1+")
+    assert str(first.provenance.prompt_version).startswith("accuracy@4+")
+    assert str(first.provenance.rubric_version).startswith("accuracy@2+")
 
     edited_rubric = tmp_path / "accuracy_rubric.yaml"
     edited_rubric.write_text(
@@ -40,7 +40,7 @@ async def test_editing_the_rubric_or_prompt_changes_the_version_and_asks_again(
     with_rule = await judge_once(settings, edited_rubric, prompt)
     assert len(server.chat_requests) == 2 and not with_rule.provenance.cached
     assert with_rule.provenance.rubric_version != first.provenance.rubric_version
-    assert str(with_rule.provenance.rubric_version).startswith("accuracy@1+")  # declared version kept
+    assert str(with_rule.provenance.rubric_version).startswith("accuracy@2+")  # declared version kept
     assert with_rule.provenance.prompt_version == first.provenance.prompt_version
 
     edited_prompt = tmp_path / "accuracy_prompt.yaml"

@@ -9,6 +9,7 @@ so every closing tag of a fence inside the data is neutralised: `</response>` be
 
 from __future__ import annotations
 
+import json
 import re
 
 from auditor.templates import Example, Rubric
@@ -56,5 +57,8 @@ def _example(number: int, ex: Example, rubric: Rubric) -> str:
     parts.append(section("response", ex.response))
     expected = ex.expected_score if rubric.scale.kind == "ordinal" else ex.expected_label
     key = "score" if rubric.scale.kind == "ordinal" else "label"
-    parts.append(f"Expected {key}: {expected}\nWhy: {ex.reasoning.strip()}")
+    verdict = f"Expected {key}: {expected}\nWhy: {ex.reasoning.strip()}"
+    if ex.evidence:
+        verdict += f"\nEvidence (copied from the response): {json.dumps(ex.evidence, ensure_ascii=False)}"
+    parts.append(verdict)
     return "\n\n".join(parts)
