@@ -158,3 +158,17 @@ def test_samples_ask_the_target_again_with_new_seeds_and_measure_consistency(pro
     assert (row.samples, row.items) == (3, 4)
     assert row.consistent_share.estimate == pytest.approx(3 / 4)
     assert row.fleiss_kappa.estimate is not None and row.fleiss_kappa.estimate < 1.0
+
+
+def test_the_dry_run_counts_the_derived_items_asked_of_each_target(project: Path) -> None:
+    from auditor.config import load_config
+    from auditor.dryrun import estimate_run, render_dry_run
+
+    config = write_project(
+        project, "http://127.0.0.1:9/v1", "  - {name: typos}\n  - {name: injection}\n", "samples: 2\n"
+    )
+    report = estimate_run(load_config(config), project / "items.jsonl")
+    assert (report.items, report.derived) == (4, 12)  # a typo, an injection and a second sample each
+    (target,) = report.targets
+    assert target.estimate.calls == 16
+    assert "and 12 items derived by suites" in render_dry_run(report)
