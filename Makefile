@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 LS_VENV := .venv-labelstudio
 LS_STAMP := $(LS_VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest clean
+.PHONY: demo benchmark test lint typecheck pytest clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,15 @@ $(LS_STAMP): constraints-labelstudio.txt
 
 demo: $(STAMP)
 	$(BIN)/auditor run configs/demo.yaml --overwrite
+
+# Two local models' recorded answers, replayed, judged offline, compared and gated (docs/benchmark.md).
+# `auditor gate` says no-go (exit 1) or inconclusive (3): that is the benchmark's answer, not a
+# failure of the target; only exit 2 (the gate could not decide) fails it.
+benchmark: $(STAMP)
+	$(BIN)/auditor run configs/benchmark.yaml --replay cassettes/benchmark_qwen --overwrite --no-progress
+	$(BIN)/auditor compare runs/benchmark --baseline qwen-coder-1.5b --by language
+	$(BIN)/auditor gate runs/benchmark; code=$$?; [ $$code -ne 2 ] || exit 2
+	$(BIN)/auditor report runs/benchmark
 
 test: $(STAMP) $(LS_STAMP) lint typecheck pytest
 

@@ -119,7 +119,7 @@ def estimate_run(config: AuditConfig, input_path: Path) -> DryRunReport:
             if t.responses
         ],
     )
-    report.items, report.bad_lines = _count(input_path)
+    report.items, report.bad_lines = _count(input_path, needs_response=not config.targets)
     items = asyncio.run(_requested_items(config, input_path))
     report.derived = len(items) - report.items
     if suites_call_model(config.suites):
@@ -134,7 +134,7 @@ async def _requested_items(config: AuditConfig, input_path: Path) -> list[AuditI
     """The input's items and, with suites or samples, the items derived from them (no model asked)."""
     suites = run_suites(config.suites, config.samples)
     items = []
-    for entry in read_items(input_path):
+    for entry in read_items(input_path, needs_response=not config.targets):
         if isinstance(entry, AuditItem):
             items += [entry, *await derive_items(entry, suites, None)]
     return items
@@ -186,9 +186,9 @@ def _why_not(jc: JudgeConfig) -> str:
     return f"{jc.name}: {jc.kind} calls no model"
 
 
-def _count(path: Path) -> tuple[int, int]:
+def _count(path: Path, needs_response: bool) -> tuple[int, int]:
     items = bad = 0
-    for entry in read_items(path):
+    for entry in read_items(path, needs_response=needs_response):
         if isinstance(entry, BadLine):
             bad += 1
         else:

@@ -37,10 +37,19 @@ class BadLine:
         return {"file": str(e.path), "line": e.line, "field": e.field, "message": e.message}
 
 
-def read_items(path: Path) -> Iterator[AuditItem | BadLine]:
-    """Stream audit items from a .jsonl or .csv file; duplicate ids are bad lines."""
+class PromptItem(AuditItem):
+    """An item of a run with targets: the targets answer it, so it needs no `response`."""
+
+    response: str = ""
+
+
+def read_items(path: Path, *, needs_response: bool = True) -> Iterator[AuditItem | BadLine]:
+    """Stream audit items from a .jsonl or .csv file; duplicate ids are bad lines.
+
+    `needs_response=False` (a run with targets) reads items without a `response` too.
+    """
     seen: set[str] = set()
-    for line_no, entry in _records(path, AuditItem):
+    for line_no, entry in _records(path, AuditItem if needs_response else PromptItem):
         if isinstance(entry, BadLine):
             yield entry
         elif entry.id in seen:

@@ -190,7 +190,7 @@ class _Batch:
             done=0 if self.suites else len(self.done),  # with suites, every item passes again
             enabled=self.options.progress,
         )
-        source = read_items(self.options.input)
+        source = read_items(self.options.input, needs_response=not self.config.targets)
         try:
             with _stop_on_signals(self), progress:
                 await self._work(source, progress)

@@ -200,8 +200,10 @@ def read_run_items(run_dir: Path, input_path: Path | None = None) -> dict[str, A
     """
     path = input_path
     expected: str | None = None
+    has_manifest = (run_dir / MANIFEST).is_file()
+    manifest = RunDir(run_dir).read_manifest() if path is None or has_manifest else None
     if path is None:
-        manifest = RunDir(run_dir).read_manifest()
+        assert manifest is not None
         path, expected = Path(manifest.input.path), manifest.input_sha256
         bundled = run_dir / BUNDLED_INPUT / path.name
         if not path.is_file() and bundled.is_file():  # a run extracted from a bundle elsewhere
@@ -210,4 +212,6 @@ def read_run_items(run_dir: Path, input_path: Path | None = None) -> dict[str, A
         raise UserError(f"{run_dir}: the run's input {path} is gone (pass the items file explicitly)")
     if expected is not None and file_sha256(path) != expected:
         raise UserError(f"{path}: changed since the run in {run_dir} (its hash differs from the manifest's)")
-    return {item.id: item for item in read_items(path) if isinstance(item, AuditItem)}
+    needs_response = manifest is None or not manifest.config.targets  # targets answer prompt-only items
+    entries = read_items(path, needs_response=needs_response)
+    return {item.id: item for item in entries if isinstance(item, AuditItem)}

@@ -58,13 +58,20 @@ class TargetConfig(StrictModel):
         if len(sources) != 1:
             given = ", ".join(sources) if sources else "none"
             raise ValueError(f"needs exactly one of 'model', 'local' or 'responses' (given: {given})")
-        if self.responses is not None and (
-            extra := [k for k in _GENERATION_KEYS if k in self.model_fields_set]
-        ):
+        if self.responses is not None and (extra := self._generation_settings_given()):
             raise ValueError(f"a 'responses' target asks no model, so {', '.join(extra)} would be ignored")
         if self.local is not None and self.base_url is not None:
             raise ValueError("'base_url' and 'local' exclude each other: local serves on 127.0.0.1 itself")
         return self
+
+    def _generation_settings_given(self) -> list[str]:
+        # By value, not by `model_fields_set`: a dump (the manifest's) writes every default out.
+        fields = type(self).model_fields
+        return [
+            k
+            for k in _GENERATION_KEYS
+            if getattr(self, k) != fields[k].get_default(call_default_factory=True)
+        ]
 
     @property
     def asks_model(self) -> bool:

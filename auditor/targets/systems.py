@@ -141,6 +141,6 @@ def target_usage(targets: Mapping[str, SystemUnderTest]) -> dict[str, LLMUsage]:
 
 
 def _item_ids(path: Path) -> Iterator[str]:
-    for entry in read_items(path):
+    for entry in read_items(path, needs_response=False):
         if isinstance(entry, AuditItem):
             yield entry.id

@@ -265,3 +265,20 @@ def test_a_config_without_targets_writes_records_without_target_or_answer(projec
     assert main(["run", str(config), "--no-progress"]) == 0
     rows = records(project / "run")
     assert len(rows) == 3 and not any("target" in r or "answer" in r for r in rows)
+
+
+def test_with_targets_the_input_needs_no_response(project: Path) -> None:
+    write_items(project / "items.jsonl", [{k: v for k, v in i.items() if k != "response"} for i in ITEMS])
+    answers = project / "answers.jsonl"
+    answers.write_text("".join(json.dumps({"id": i["id"], "response": GOOD}) + "\n" for i in ITEMS))
+    config = write_config(project / "bench.yaml", "  - {name: collected, responses: answers.jsonl}\n")
+    assert main(["run", str(config), "--no-progress"]) == 0
+    assert all(accuracy(r) for r in records(project / "run")) and len(records(project / "run")) == 3
+    assert main(["report", str(project / "run")]) == 0  # the report reads the prompt-only input back
+    plain = project / "plain.yaml"
+    plain.write_text("input: items.jsonl\nout: run2\njudges:\n  - {name: acc, kind: baseline.accuracy}\n")
+    assert (
+        main(["run", str(plain), "--no-progress"]) == 1
+    )  # without targets, a missing response is a bad line
+    errors = (project / "run2" / "errors.jsonl").read_text()
+    assert errors.count('"field": "response"') == 3
