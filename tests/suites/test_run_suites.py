@@ -30,9 +30,12 @@ QUESTIONS = [
 CN_NAMES = ("Wang Fang", "Li Na", "Zhang Min")
 
 
-def write_project(root: Path, base_url: str, suites: str, acceptance: str = "") -> Path:
+def write_project(
+    root: Path, base_url: str, suites: str, acceptance: str = "", metadata: dict[str, Any] | None = None
+) -> Path:
+    meta = {"language": "en", **(metadata or {})}
     items = [
-        {"id": f"q-{i}", "prompt": q, "response": "-", "reference": REFERENCE, "metadata": {"language": "en"}}
+        {"id": f"q-{i}", "prompt": q, "response": "-", "reference": REFERENCE, "metadata": meta}
         for i, q in enumerate(QUESTIONS)
     ]
     (root / "items.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
@@ -172,3 +175,24 @@ def test_the_dry_run_counts_the_derived_items_asked_of_each_target(project: Path
     (target,) = report.targets
     assert target.estimate.calls == 16
     assert "and 12 items derived by suites" in render_dry_run(report)
+
+
+def test_the_rewording_suites_reach_the_target_too(project: Path) -> None:
+    suites = "  - {name: casing_punctuation}\n  - {name: paraphrase, variants: 2}\n  - {name: code_switch}\n"
+    translated = {"marketplace": "CA", "translations": {"fr": "Quels sont les frais de vente ?"}}
+    with FakeOpenAI(models=["model-a"], expected_key=KEY) as server:
+        server.respond_with(lambda r: GOOD)
+        config = write_project(project, server.base_url, suites, metadata=translated)
+        assert main(["run", str(config), "--no-progress"]) == 0
+        asked = [r.body["messages"][-1]["content"] for r in server.chat_requests]
+    derived = [r for r in records(project / "run") if r.get("parent_id")]
+    assert sorted({r["suite"]["name"] for r in derived}) == [
+        "casing_punctuation",
+        "code_switch",
+        "paraphrase",
+    ]
+    assert len(derived) == 4 * (2 + 2 + 1)
+    # Every distinct prompt went to the target once; the one translation all items share, once.
+    assert len(asked) == len(set(asked)) and "Quels sont les frais de vente ?" in asked
+    assert {r["answer"]["text"] for r in derived} == {GOOD}
+    assert "what is the referral fee on a speaker" in asked
