@@ -2,9 +2,10 @@
 
 A bundle is one zip holding what a reviewer needs to check a run months later: the run
 directory's files, the config (as the manifest stores it: header names, never values),
-the prompts and rubrics as used, the calibration and report when present, the cassette
-when the run recorded or replayed one, the input (or only its sha256 with `--no-input`),
-an `index.md` saying what each file is, and `SHA256SUMS` (the `sha256sum` format).
+the prompts and rubrics as used (and the regulations file leaks were assessed against),
+the calibration and report when present, the cassette when the run recorded or replayed
+one, the input (or only its sha256 with `--no-input`), an `index.md` saying what each
+file is, and `SHA256SUMS` (the `sha256sum` format).
 
 A prompt or rubric is packed only if it still hashes to the version the manifest
 recorded, and the input only if it still hashes to the manifest's sha256: a bundle never
@@ -25,7 +26,8 @@ from auditor.config import AuditConfig
 from auditor.errors import UserError
 from auditor.io import file_sha256
 from auditor.manifest import Manifest
-from auditor.rundir import BUNDLED_INPUT, ERRORS, MANIFEST, RECORDS, RunDir
+from auditor.regulatory.regulations import DEFAULT_REGULATIONS, load_regulations
+from auditor.rundir import BUNDLED_INPUT, ERRORS, MANIFEST, RECORDS, RunDir, read_records
 from auditor.templates import load_prompt, load_rubric
 
 SUMS, INDEX = "SHA256SUMS", "index.md"
@@ -60,6 +62,7 @@ def bundle_run(
         *_run_files(run_dir),
         _config(manifest.config),
         *_templates(manifest),
+        *_regulations(run_dir, manifest),
         *_calibration(run_dir, calibration),
         *_report(run_dir),
         *_cassette(manifest, include_input),
@@ -95,7 +98,7 @@ def _config(config: AuditConfig) -> Entry:
 
 def _templates(manifest: Manifest) -> list[Entry]:
     """Each configured prompt and rubric, refused if it no longer hashes to the recorded version."""
-    recorded = {j.name: j for j in manifest.judges}
+    recorded = {j.judge: j for j in manifest.judges}
     out: dict[str, Entry] = {}
     for jc in manifest.config.judges:
         entry = recorded.get(jc.name)
@@ -115,6 +118,28 @@ def _templates(manifest: Manifest) -> list[Entry]:
                 name = f"{what}s/{jc.name}/{path.name}"
             out[name] = Entry(name, data, f"the {what} of judge '{jc.name}' ({version})")
     return list(out.values())
+
+
+def _regulations(run_dir: Path, manifest: Manifest) -> list[Entry]:
+    """The regulations file the leak verdicts were assessed against, if any was; refused if edited since."""
+    used = {
+        v.regulatory.regulations_version
+        for r in read_records(run_dir)
+        for v in r.verdicts
+        if v.regulatory is not None
+    }
+    if not used:
+        return []
+    configured = manifest.config.regulatory.regulations
+    path = Path(configured) if configured else DEFAULT_REGULATIONS
+    if not path.is_file():
+        raise UserError(f"{path}: the regulations file of the run is gone; cannot bundle the run")
+    version = load_regulations(path).full_version
+    if version not in used:
+        was = ", ".join(sorted(used))
+        raise UserError(f"{path}: changed since the run (now {version}, the run used {was})")
+    about = f"the regulations file the leak verdicts were assessed against ({version})"
+    return [Entry(f"rubrics/{path.name}", path.read_bytes(), about)]
 
 
 def _calibration(run_dir: Path, given: Path | None) -> list[Entry]:

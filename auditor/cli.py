@@ -19,6 +19,8 @@ from auditor.config import load_config
 from auditor.errors import UserError
 
 if TYPE_CHECKING:
+    from auditor.batch.rounds import BatchPlan
+    from auditor.batch.state import Round
     from auditor.llm import CacheMode, LLMSettings
     from auditor.manifest import LLMUsage
     from auditor.report import ReportResult
@@ -38,6 +40,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "fail_fast": True if args.fail_fast else None,
         "max_cost_usd": args.max_cost,
     }
+    batch = _batch_plan(args)
     if args.force and not args.resume:
         raise UserError("--force only applies to --resume (it accepts a run that changed since it started)")
     config = load_config(args.config, overrides)
@@ -51,7 +54,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     options = RunOptions(
         input=Path(config.input),
         out=Path(config.out),
-        resume=args.resume,
+        resume=args.resume or (batch is not None and batch.kind == "ingest"),
         force=args.force,
         overwrite=args.overwrite,
         progress=not args.no_progress,
@@ -59,6 +62,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         record=Path(args.record) if args.record else None,
         replay=Path(args.replay) if args.replay else None,
         cache=_cache_mode(args),
+        batch=batch,
     )
     result = asyncio.run(run_audit(config, options))
     print(
@@ -77,6 +81,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         report = write_report(result.out)
         print(f"  report: {report.markdown} and {report.html}")
+    for note in result.batch_notes:
+        print(f"  {note}")
+    if result.waiting is not None:
+        print(_batch_next_steps(result.waiting, args.config, result.out))
+        return EXIT_OK
     if result.status == "interrupted":
         print(f"  {result.stop_reason}; to finish: auditor run {args.config} --resume --out {result.out}")
         return EXIT_INTERRUPTED
@@ -91,12 +100,44 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_FAILURES if result.stats.bad_lines else EXIT_OK
 
 
+def _batch_plan(args: argparse.Namespace) -> BatchPlan | None:
+    """--batch, --batch-export DIR or --batch-ingest FILE...: at most one."""
+    flags = {"--batch": args.batch, "--batch-export": args.batch_export, "--batch-ingest": args.batch_ingest}
+    chosen = [flag for flag, value in flags.items() if value]
+    if not chosen:
+        return None  # an online run imports none of the batch machinery
+    if len(chosen) > 1:
+        raise UserError(f"choose one of {', '.join(chosen)}")
+    from auditor.batch.rounds import BatchPlan
+
+    if args.batch_export:
+        return BatchPlan("export", export_dir=Path(args.batch_export))
+    if args.batch_ingest:
+        return BatchPlan("ingest", outputs=[Path(p) for p in args.batch_ingest])
+    return BatchPlan("api")
+
+
+def _batch_next_steps(waiting: Round, config: str, out: Path) -> str:
+    """What to run after --batch-export: the batch engine on each request file, then --batch-ingest."""
+    lines = [
+        f"  batch round {waiting.number}: {waiting.request_count} requests written; run a batch engine on:"
+    ]
+    results = []
+    for requests in waiting.requests:
+        result = requests.replace("requests-", "results-")
+        results.append(result)
+        lines.append(f"    vllm run-batch -i {requests} -o {result} --model <model>")
+    lines.append("  (or upload them to the OpenAI Batch API), then:")
+    lines.append(f"    auditor run {config} --out {out} --batch-ingest {' '.join(results)}")
+    return "\n".join(lines)
+
+
 def _llm_line(llm: LLMUsage) -> str:
     """What the gateway did over the whole run, every purpose (judges, PII adjudication) included."""
     t = llm.total
     return (
         f"  LLM ({llm.model}): {t.calls} calls, {t.requests} requests, "
-        f"{t.cache_hits} cache hits, {t.replayed} replayed, {t.retries} retries; "
+        f"{t.cache_hits} cache hits, {t.replayed} replayed, {t.batched} from batches, {t.retries} retries; "
         f"spent {t.prompt_tokens:,} + {t.completion_tokens:,} tokens, ${t.cost_usd:.4f}"
         + (f" (+ {t.unpriced} requests unpriced: cost unknown)" if t.unpriced else "")
     )
@@ -148,6 +189,20 @@ def _run_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--replay", help="answer LLM calls only from this cassette directory (no network)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the LLM response cache")
     p.add_argument("--refresh-cache", action="store_true", help="ignore cached answers; store the new ones")
+    p.add_argument(
+        "--batch",
+        action="store_true",
+        help="send the requests through the OpenAI Batch API (half price, <= 24 h)",
+    )
+    p.add_argument(
+        "--batch-export", metavar="DIR", help="write the requests as batch files for any batch engine"
+    )
+    p.add_argument(
+        "--batch-ingest",
+        nargs="+",
+        metavar="FILE",
+        help="finish the run from batch output files (same --out)",
+    )
     p.set_defaults(func=cmd_run)
 
 
@@ -233,7 +288,7 @@ def cmd_eval_pii(args: argparse.Namespace) -> int:
     """Measure the PII detector's precision, recall and F2 on labelled data."""
     from auditor.pii.evaluate import render_eval, run_eval_pii
 
-    demo = Path("examples/seller_support")
+    demo = Path(args.demo)
     result = run_eval_pii(
         Path(args.dataset) if args.dataset else None,
         demo_items=None if args.no_demo else demo / "items.jsonl",
@@ -253,6 +308,12 @@ def _eval_pii_parser(sub: Any) -> None:
         " scored as a tuning and a held-out test part (by template_id)",
     )
     p.add_argument("--limit", type=int, help="only the first N sentences of each part")
+    p.add_argument(
+        "--demo",
+        default="examples/seller_support",
+        help="a directory with items.jsonl and labels.jsonl whose PII leaks are labelled"
+        " (default: the demo set, relative to the current directory)",
+    )
     p.add_argument("--no-demo", action="store_true", help="skip the demo set's labelled leaks")
     p.set_defaults(func=cmd_eval_pii)
 

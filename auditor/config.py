@@ -1,12 +1,12 @@
 """Run settings: `AuditConfig`, loaded from YAML and validated.
 
 Every setting has a default; unknown keys are errors that name the key, the file and
-the line. The files a config reads (`input`, a judge's `rubric` and `prompt`) are relative
-to the config file, so `auditor run /somewhere/demo.yaml` works from any directory; a rubric
-or prompt not found there is the one shipped with auditor under that name
-(`rubrics/accuracy.yaml`, see `templates.locate`). Where a run writes (`out`, `llm.cache_dir`)
-is relative to the current directory. Paths given on the command line are relative to the
-current directory too.
+the line. The files a config reads (`input`, a judge's `rubric` and `prompt`,
+`regulatory.regulations`) are relative to the config file, so `auditor run /somewhere/demo.yaml`
+works from any directory; a rubric, prompt or regulations file not found there is the one
+shipped with auditor under that name (`rubrics/accuracy.yaml`, see `templates.locate`).
+Where a run writes (`out`, `llm.cache_dir`) is relative to the current directory. Paths
+given on the command line are relative to the current directory too.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from auditor.acceptance.criteria import AcceptanceCriterion
 from auditor.errors import UserError
 from auditor.llm.settings import USER_CACHE, LLMSettings
 from auditor.pii.severity import Severity
+from auditor.regulatory.policy import RegulatoryConfig
 from auditor.suites.options import SuiteConfig
 from auditor.targets.config import TargetConfig
 from auditor.templates import locate
@@ -129,6 +130,8 @@ class AuditConfig(StrictModel):
     max_cost_usd: float | None = None
     report: bool = False  # write report.md/report.html at the end of a run
     acceptance: list[AcceptanceCriterion] = Field(default_factory=list)  # the bars `auditor gate` decides
+    # which laws a leak touches and who must look (docs/regulatory.md)
+    regulatory: RegulatoryConfig = Field(default_factory=RegulatoryConfig)
     suites: list[SuiteConfig] = Field(default_factory=list)  # perturbed copies of every item (auditor.suites)
     # Systems under test: each is asked every item's prompt and its answer judged (docs/benchmark.md).
     # Empty: the judges judge the input's `response`, as always.
@@ -169,6 +172,9 @@ def _resolve_reads(data: dict[str, Any], base: Path) -> None:
     """
     if isinstance(data.get("input"), str):
         data["input"] = str(base / data["input"])
+    regulatory = data.get("regulatory")
+    if isinstance(regulatory, dict) and isinstance(regulatory.get("regulations"), str):
+        regulatory["regulations"] = str(locate(regulatory["regulations"], base))
     targets = data.get("targets")
     for target in targets if isinstance(targets, list) else []:
         if isinstance(target, dict) and isinstance(target.get("responses"), str):

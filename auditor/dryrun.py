@@ -98,6 +98,12 @@ class DryRunReport:
         return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
 
     @property
+    def batch_cost_usd(self) -> float | None:
+        """The same calls at the batch rate (`auditor run --batch`)."""
+        costs = [e.batch_cost_usd for e in self.estimates]
+        return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
+
+    @property
     def approximate(self) -> bool:
         return any(e.approximate for e in self.estimates)
 
@@ -211,7 +217,15 @@ def render_dry_run(report: DryRunReport) -> str:
         if report.judges:
             lines.append(f"model: {report.model}")
         lines += [f"target {t.target} asks model: {t.model}" for t in report.targets]
-        header = ("requests of", "items", "calls", "prompt tokens", "completion tokens", "cost (USD)")
+        header = (
+            "requests of",
+            "items",
+            "calls",
+            "prompt tokens",
+            "completion tokens",
+            "online USD",
+            "batch USD",
+        )
         named = [(j.judge, j.items, j.estimate) for j in report.judges]
         named += [(f"target {t.target}", t.items, t.estimate) for t in report.targets]
         rows = [
@@ -222,12 +236,21 @@ def render_dry_run(report: DryRunReport) -> str:
                 f"{e.prompt_tokens:,}",
                 f"{e.completion_tokens:,}",
                 _usd(e.cost_usd),
+                _usd(e.batch_cost_usd),
             )
             for name, items, e in named
         ]
         prompt = sum(e.prompt_tokens for e in report.estimates)
         completion = sum(e.completion_tokens for e in report.estimates)
-        total = ("total", "", str(report.calls), f"{prompt:,}", f"{completion:,}", _usd(report.cost_usd))
+        total = (
+            "total",
+            "",
+            str(report.calls),
+            f"{prompt:,}",
+            f"{completion:,}",
+            _usd(report.cost_usd),
+            _usd(report.batch_cost_usd),
+        )
         widths = [max(len(r[i]) for r in (header, *rows, total)) for i in range(len(header))]
         for row in (header, *rows, total):
             lines.append(
@@ -258,7 +281,8 @@ def _caveats(report: DryRunReport) -> str:
     replies = "completion tokens are an expected reply length"
     if report.targets:
         replies += " (a target's answer at its max_tokens, an upper bound)"
-    return f"{counts}; {replies}, re-asks not included{price}"
+    batch = "; batch: the same requests through `--batch` at the batch rate (llm.prices batch_discount)"
+    return f"{counts}; {replies}, re-asks not included{price}{batch}"
 
 
 def _usd(value: float | None) -> str:

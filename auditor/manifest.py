@@ -16,9 +16,10 @@ from pydantic import Field
 from auditor import __version__
 from auditor.config import AuditConfig
 from auditor.llm.usage import PurposeUsage
-from auditor.types import StrictModel
+from auditor.types import JudgeIdentity, StrictModel
 
-Status = Literal["running", "complete", "interrupted", "budget", "failed"]
+# "waiting": a batch round's requests were exported; the run goes on with --batch-ingest.
+Status = Literal["running", "complete", "interrupted", "budget", "failed", "waiting"]
 
 
 class InputFile(StrictModel):
@@ -27,22 +28,18 @@ class InputFile(StrictModel):
     lines: int | None = None
 
 
-class JudgeEntry(StrictModel):
-    """One judge as far as a resume must keep it the same."""
+class JudgeEntry(JudgeIdentity):
+    """One configured judge: its identity, and the criterion and kind its config gives it."""
 
-    name: str
     criterion: str
     kind: str | None = None  # None for a judge passed in code rather than configured
-    model: str | None = None
-    prompt_version: str | None = None
-    rubric_version: str | None = None
 
     def differences(self, now: JudgeEntry) -> list[str]:
         """One line per field that differs in `now`, e.g. "judge 'acc' prompt: a@1+x -> a@1+y"."""
         fields = {"criterion": "criterion", "kind": "kind", "model": "model"}
         fields |= {"prompt_version": "prompt", "rubric_version": "rubric"}
         return [
-            f"judge '{self.name}' {label}: {getattr(self, name)} -> {getattr(now, name)}"
+            f"judge '{self.judge}' {label}: {getattr(self, name)} -> {getattr(now, name)}"
             for name, label in fields.items()
             if getattr(self, name) != getattr(now, name)
         ]
@@ -96,7 +93,7 @@ def resume_changes(before: Manifest, now: Manifest) -> list[str]:
     changes = []
     if before.input_sha256 != now.input.sha256:
         changes.append(f"input {now.input.path} sha256 {before.input_sha256[:12]} -> {now.input.sha256[:12]}")
-    names_before, names_now = [j.name for j in before.judges], [j.name for j in now.judges]
+    names_before, names_now = [j.judge for j in before.judges], [j.judge for j in now.judges]
     if names_before != names_now:
         changes.append(f"judges {names_before} -> {names_now}")
     targets_before, targets_now = (
@@ -105,8 +102,8 @@ def resume_changes(before: Manifest, now: Manifest) -> list[str]:
     if targets_before != targets_now:
         names = ([t["name"] for t in targets] for targets in (targets_before, targets_now))
         changes.append("targets {} -> {} (or their settings)".format(*names))
-    current = {j.name: j for j in now.judges}
+    current = {j.judge: j for j in now.judges}
     for judge in before.judges:
-        if judge.name in current:
-            changes += judge.differences(current[judge.name])
+        if judge.judge in current:
+            changes += judge.differences(current[judge.judge])
     return changes

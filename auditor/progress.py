@@ -27,10 +27,10 @@ class _RateColumn(ProgressColumn):
 class Progress:
     """Counts items as they finish; a no-op when disabled or when stderr is not a TTY."""
 
-    def __init__(self, total: int, done: int = 0, enabled: bool = True) -> None:
+    def __init__(self, total: int, done: int = 0, enabled: bool = True, label: str = "judging") -> None:
         console = Console(stderr=True)
         self._bar = RichProgress(
-            TextColumn("judging"),
+            TextColumn(label),
             BarColumn(),
             MofNCompleteColumn(),
             _RateColumn(),
@@ -44,6 +44,10 @@ class Progress:
 
     def advance(self) -> None:
         self._bar.advance(self._task)
+
+    def set(self, done: int) -> None:
+        """Show `done` finished (a batch's progress comes as a count, not one by one)."""
+        self._bar.update(self._task, completed=done)
 
     def __enter__(self) -> Progress:
         self._bar.start()

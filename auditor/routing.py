@@ -12,6 +12,10 @@ A calibrated threshold holds only for the judge it was measured on (name, backen
 model, prompt and rubric versions): a verdict from any other goes to review as
 `stale_calibration:<criterion>`, with one warning per criterion, rather than being
 accepted on another judge's numbers.
+
+A leak that the regulatory policy escalates (`auditor.regulatory`) adds
+`escalate:<level>` and the rule's priority, which by default outranks every other
+reason, and the route names the escalation so the review queue and exports show it.
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ from pathlib import Path
 
 from auditor.config import RoutingConfig
 from auditor.injection import find_injection
-from auditor.thresholds import JudgeIdentity, Thresholds
-from auditor.types import LEAK, PII_LEAKAGE, AuditItem, Consensus, Route, Verdict
+from auditor.thresholds import Thresholds
+from auditor.types import LEAK, PII_LEAKAGE, AuditItem, Consensus, JudgeIdentity, Route, Verdict
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +102,7 @@ def decide(
     """
     reasons: list[str] = []
     priority = 0.0
+    escalation: tuple[float, str] | None = None
     judged = {v.criterion for v in verdicts}
     for criterion in dict.fromkeys(criteria):
         if criterion not in judged:
@@ -115,6 +120,11 @@ def decide(
             worst = max((_SEVERITY_WEIGHT[s.severity] for s in v.pii_spans if s.source == "new"), default=0.5)
             reasons.append("pii_found")
             priority = max(priority, worst)
+            if (reg := v.regulatory) is not None and reg.escalation is not None:
+                level = (reg.priority or 0.0, reg.escalation)
+                reasons.append(f"escalate:{reg.escalation}")
+                priority = max(priority, level[0])
+                escalation = max(escalation or level, level)
         if policy.stale(v):
             reasons.append(f"stale_calibration:{v.criterion}")
             priority = max(priority, 0.5)
@@ -132,4 +142,9 @@ def decide(
         priority = max(priority, 0.9)
     reasons = list(dict.fromkeys(reasons))
     decision = "human_review" if reasons else "auto_accept"
-    return Route(decision=decision, reasons=reasons, priority=round(priority, 3))
+    return Route(
+        decision=decision,
+        reasons=reasons,
+        priority=round(priority, 3),
+        escalation=escalation[1] if escalation else None,
+    )

@@ -5,7 +5,9 @@ pulls from the stream. Each finished record is appended to `records.jsonl` at on
 crash or a Ctrl-C loses nothing that was finished, and `--resume` judges only what is
 missing. An error that stops the run (a wrong key, an endpoint gone) cancels the other
 workers: their items are absent, never half written. Ctrl-C and a reached budget stop
-taking new items and let the ones in flight finish.
+taking new items and let the ones in flight finish. A batch run (`options.batch`) makes
+passes in rounds (`auditor.batch.rounds`): an item waiting for a batch answer is not
+written in that pass.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import contextlib
 import signal
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +31,7 @@ from auditor.io import BadLine, count_lines, file_sha256, read_items
 from auditor.judges.base import Judge
 from auditor.judges.registry import build_judges, needs_llm
 from auditor.llm.errors import BudgetExceeded
+from auditor.llm.pending import item_scope
 from auditor.llm.settings import USER_CACHE
 from auditor.manifest import InputFile, JudgeEntry, LLMUsage, Manifest, Resume, Status, resume_changes
 from auditor.progress import Progress
@@ -42,7 +45,10 @@ from auditor.templates import load_prompt, load_rubric
 from auditor.types import AuditItem, AuditRecord
 
 if TYPE_CHECKING:
+    from auditor.batch.rounds import BatchPlan, Rounds
+    from auditor.batch.state import Round
     from auditor.llm import CacheMode, Gateway
+    from auditor.llm.batchmode import BatchMode
 
 
 @dataclass
@@ -57,6 +63,7 @@ class RunOptions:
     record: Path | None = None  # write every LLM exchange to this cassette directory
     replay: Path | None = None  # answer LLM calls only from this cassette directory
     cache: CacheMode = "use"  # "off": --no-cache, "refresh": --refresh-cache
+    batch: BatchPlan | None = None  # --batch, --batch-export DIR, --batch-ingest FILE...
 
 
 @dataclass
@@ -68,6 +75,8 @@ class RunResult:
     manifest: Manifest
     skipped_done: int = 0
     stop_reason: str | None = None
+    waiting: Round | None = None  # status "waiting": the exported batch round the run waits for
+    batch_notes: list[str] = field(default_factory=list)
 
 
 async def run_audit(
@@ -80,8 +89,9 @@ async def run_audit(
     if not options.input.is_file():
         raise UserError(f"{options.input}: input file not found")
     rundir = _prepare_rundir(options)
+    mode = _batch_mode(config, options)
     async with (
-        gateway_for(config, options.record, options.replay, options.cache) as gateway,
+        gateway_for(config, options.record, options.replay, options.cache, mode) as gateway,
         open_targets(
             config.targets,
             options.input,
@@ -95,8 +105,10 @@ async def run_audit(
         judges = list(judges) if judges is not None else build_judges(config, gateway)
         batch = _Batch(config, options, rundir, judges, targets, gateway)
         try:
-            result = await batch.run()
+            result = await batch.run(_rounds(options, rundir, mode, gateway))
         finally:
+            if mode is not None:
+                mode.close()
             _write_usage(rundir, batch.manifest, gateway, targets)
         if config.suites or config.samples > 1:
             from auditor.suites.command import write_robustness
@@ -119,9 +131,42 @@ def _write_usage(
     rundir.write_manifest(manifest)
 
 
+def _batch_mode(config: AuditConfig, options: RunOptions) -> BatchMode | None:
+    if options.batch is None:
+        return None
+    if config.llm is None or not needs_llm(config):
+        raise UserError("--batch, --batch-export and --batch-ingest need an LLM judge and an 'llm:' section")
+    from auditor.batch.state import BATCH_DIR
+    from auditor.llm.batchmode import BatchMode
+    from auditor.llm.cache import cache_directory
+
+    mirror = cache_directory(config.llm.cache_dir) if options.cache != "off" else None
+    submits = options.batch.kind == "api"
+    return BatchMode(options.out / BATCH_DIR, config.llm.batch, submits=submits, mirror=mirror)
+
+
+def _rounds(
+    options: RunOptions, rundir: RunDir, mode: BatchMode | None, gateway: Gateway | None
+) -> Rounds | None:
+    if options.batch is None or mode is None:
+        return None
+    from auditor.batch.rounds import Rounds
+    from auditor.llm.batchapi import BatchAPI
+
+    api = None
+    if options.batch.kind == "api":
+        assert gateway is not None and gateway.client is not None and gateway.endpoint is not None
+        api = BatchAPI(gateway.client, gateway.endpoint, gateway.settings)
+    return Rounds(options.batch, rundir.path, mode, api, progress=options.progress)
+
+
 @contextlib.asynccontextmanager
 async def gateway_for(
-    config: AuditConfig, record: Path | None = None, replay: Path | None = None, cache: CacheMode = "use"
+    config: AuditConfig,
+    record: Path | None = None,
+    replay: Path | None = None,
+    cache: CacheMode = "use",
+    batch: BatchMode | None = None,
 ) -> AsyncIterator[Gateway | None]:
     """One gateway (one client, cache and budget) for the whole run, when a judge or a suite needs it."""
     if not (needs_llm(config) or suites_call_model(config.suites)):
@@ -136,7 +181,12 @@ async def gateway_for(
 
     settings = config.llm.model_copy(update={"max_in_flight": config.concurrency})
     gateway = Gateway(
-        settings, record_dir=record, replay_dir=replay, max_cost_usd=config.max_cost_usd, cache_mode=cache
+        settings,
+        record_dir=record,
+        replay_dir=replay,
+        max_cost_usd=config.max_cost_usd,
+        cache_mode=cache,
+        batch=batch,
     )
     try:
         yield gateway
@@ -170,6 +220,10 @@ class _Batch:
         self.stop = asyncio.Event()
         self.stop_reason: list[str] = []
         self.status: Status = "complete"
+        self.passes = 0
+        # (item id, target) written by this invocation (a batch run makes several passes)
+        self.written: set[tuple[str, str | None]] = set()
+        self.waiting = 0  # items of the current pass that wait for a batch answer
 
     def halt(self, status: Status, reason: str) -> None:
         if not self.stop_reason:
@@ -177,30 +231,47 @@ class _Batch:
             self.stop_reason.append(reason)
         self.stop.set()
 
-    async def run(self) -> RunResult:
+    async def run(self, rounds: Rounds | None = None) -> RunResult:
         if self.done:
             for record in read_records(self.rundir.records_path):
                 self.stats.add(record)
         t0 = time.perf_counter()
         self.manifest.status, self.manifest.started_at = "running", _now()
         self.rundir.write_manifest(self.manifest)
-        self.rundir.open(append=self.options.resume)
-        progress = Progress(
-            total=count_lines(self.options.input) * len(self.target_names),
-            done=0 if self.suites else len(self.done),  # with suites, every item passes again
-            enabled=self.options.progress,
-        )
-        source = read_items(self.options.input, needs_response=not self.config.targets)
         try:
-            with _stop_on_signals(self), progress:
-                await self._work(source, progress)
+            with _stop_on_signals(self):
+                if rounds is None:
+                    await self.one_pass()
+                else:
+                    await rounds.drive(self.one_pass, self.stop)
         except UserError as exc:
             self.halt("failed", str(exc))
             self._finish(time.perf_counter() - t0)
             raise
+        if rounds is not None and rounds.waiting is not None:
+            self.status = "waiting"
+        result = self._finish(time.perf_counter() - t0)
+        if rounds is not None:
+            result.waiting, result.batch_notes = rounds.waiting, rounds.notes
+        return result
+
+    async def one_pass(self) -> None:
+        """Every item not yet written, once through the graph (a batch run calls this per round)."""
+        self.passes += 1
+        self.waiting = 0
+        self.rundir.open(append=self.options.resume or self.passes > 1)
+        progress = Progress(
+            total=count_lines(self.options.input) * len(self.target_names),
+            # with suites, every item passes again (its variants may be missing)
+            done=0 if self.suites else len(self.done) + len(self.written),
+            enabled=self.options.progress,
+        )
+        try:
+            with progress:
+                source = read_items(self.options.input, needs_response=not self.config.targets)
+                await self._work(source, progress)
         finally:
             self.rundir.close()
-        return self._finish(time.perf_counter() - t0)
 
     async def _work(self, source: Iterator[AuditItem | BadLine], progress: Progress) -> None:
         """The workers as one task group: the first error cancels the others and waits for them.
@@ -221,6 +292,8 @@ class _Batch:
     async def worker(self, source: Iterator[AuditItem | BadLine], progress: Progress) -> None:
         for entry in _until(self.stop, source):
             if isinstance(entry, BadLine):
+                if self.passes > 1:  # counted and written in the first pass
+                    continue
                 self.stats.add_bad_line(entry)
                 self.rundir.write_error(entry)
                 progress.advance()
@@ -234,19 +307,33 @@ class _Batch:
                 self.halt("budget", f"budget reached: {exc}")
                 return
 
+    def _finished(self, key: tuple[str, str | None]) -> bool:
+        return key in self.done or key in self.written
+
     async def _item(self, entry: AuditItem, progress: Progress) -> None:
-        """One input item and its suites' variants, for each target; each record written as it finishes."""
-        if not self.suites and all((entry.id, t) in self.done for t in self.target_names):
+        """One input item and its suites' variants, for each target; each record written as it finishes.
+
+        In a batch round, a record whose answers wait for the batch is not written: a later pass
+        judges it again from the ingested answers.
+        """
+        if not self.suites and all(self._finished((entry.id, t)) for t in self.target_names):
             return  # with suites, a judged item's variants may be missing: they are derived again (same ids)
         items = [entry, *await derive_items(entry, self.suites, self.gateway)]
         for target in self.target_names:
             for item in items:
                 if self.stop.is_set():
                     return  # stopping: the rest is judged on `--resume`
-                if (item.id, target) not in self.done:
+                key = (item.id, target)
+                if self._finished(key):
+                    continue
+                with item_scope() as scope:
                     record = await _judge_item(self.graph, self.context, item, target)
-                    self.rundir.write_record(record)
-                    self.stats.add(record)
+                if scope.pending:  # a batch round asked for one of its answers: written in a later pass
+                    self.waiting += 1
+                    continue
+                self.rundir.write_record(record)
+                self.written.add(key)
+                self.stats.add(record)
             progress.advance()
 
     def _finish(self, elapsed: float) -> RunResult:
@@ -353,11 +440,12 @@ def _judge_entry(judge: Judge, config: AuditConfig) -> JudgeEntry:
     """What the manifest keeps of a judge: from its config entry, if it has one."""
     jc: JudgeConfig | None = next((c for c in config.judges if c.name == judge.name), None)
     if jc is None:
-        return JudgeEntry(name=judge.name, criterion=judge.criterion)
+        return JudgeEntry(judge=judge.name, criterion=judge.criterion, backend=judge.backend)
     return JudgeEntry(
-        name=judge.name,
+        judge=judge.name,
         criterion=judge.criterion,
         kind=jc.kind,
+        backend=judge.backend,
         model=config.llm.model if config.llm is not None and jc.calls_model else None,
         prompt_version=load_prompt(jc.prompt).full_version if jc.prompt else None,
         rubric_version=load_rubric(jc.rubric).full_version if jc.rubric else None,

@@ -27,37 +27,11 @@ from pydantic import ConfigDict, Field
 
 from auditor.errors import UserError
 from auditor.io import read_json_model
-from auditor.types import Provenance, StrictModel
+from auditor.types import JudgeIdentity, StrictModel
 
 VERSION: Literal[1] = 1
 Metric = Literal["agreement", "precision"]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
-
-
-class JudgeIdentity(StrictModel):
-    """What a verdict's meaning depends on: the judge and what it runs on."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    judge: str
-    backend: str | None = None  # None: verdicts from another tool, which carry no provenance
-    model: str | None = None
-    prompt_version: str | None = None
-    rubric_version: str | None = None
-
-    @classmethod
-    def of(cls, judge: str, provenance: Provenance) -> JudgeIdentity:
-        return cls(
-            judge=judge,
-            backend=provenance.backend,
-            model=provenance.model,
-            prompt_version=provenance.prompt_version,
-            rubric_version=provenance.rubric_version,
-        )
-
-    def describe(self) -> str:
-        parts = [self.backend, self.model, self.prompt_version, self.rubric_version]
-        return f"{self.judge} ({', '.join(p or '-' for p in parts)})"
 
 
 @dataclass(frozen=True)

@@ -139,6 +139,67 @@ class Provenance(StrictModel):
     request_hash: str | None = None
 
 
+class LawTouch(StrictModel):
+    """One law a leaked kind of personal data touches (auditor.regulatory; not legal advice)."""
+
+    law: str  # its key in the regulations file: "GDPR", "PIPL"
+    entity_type: str
+    basis: list[Literal["marketplace", "data_subject"]]  # the item's marketplace, the id's country
+    category: str | None = None  # the law's category the kind falls in; None: ordinary personal data
+    sensitive: bool = False
+    citation: str | None = None  # "GDPR Art. 87"; None: the file gives no article
+
+
+class Regulatory(StrictModel):
+    """The laws a leak verdict touches and the escalation the run's policy gives it."""
+
+    marketplace: str | None = None  # None: the item names none
+    subject_countries: list[str] = Field(default_factory=list)  # revealed by national ids
+    unmapped: list[str] = Field(default_factory=list)  # codes the regulations file does not know
+    touches: list[LawTouch] = Field(default_factory=list)
+    escalation: str | None = None  # "privacy-legal"; None: no rule matched
+    priority: float | None = None  # the matched rule's review priority
+    regulations_version: str
+
+    @property
+    def laws(self) -> list[str]:
+        """Every law touched, in first-touched order."""
+        return list(dict.fromkeys(t.law for t in self.touches))
+
+
+class JudgeIdentity(StrictModel):
+    """Which judge, and what it runs on: the one description of a judge that verdicts,
+    thresholds and the manifest share.
+
+    Routing applies a calibrated threshold only to verdicts of the identity it was measured
+    on (`thresholds.json`); the manifest records each configured judge's identity, so a
+    `--resume` can refuse a changed judge (`manifest.JudgeEntry` adds its criterion and kind).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    judge: str
+    backend: str | None = None  # None: verdicts from another tool, which carry no provenance
+    model: str | None = None
+    prompt_version: str | None = None
+    rubric_version: str | None = None
+
+    @classmethod
+    def of(cls, judge: str, provenance: Provenance) -> JudgeIdentity:
+        """The identity a verdict's provenance records."""
+        return cls(
+            judge=judge,
+            backend=provenance.backend,
+            model=provenance.model,
+            prompt_version=provenance.prompt_version,
+            rubric_version=provenance.rubric_version,
+        )
+
+    def describe(self) -> str:
+        parts = [self.backend, self.model, self.prompt_version, self.rubric_version]
+        return f"{self.judge} ({', '.join(p or '-' for p in parts)})"
+
+
 class Verdict(StrictModel):
     """A judge's decision on one criterion for one item, or why there is none."""
 
@@ -153,6 +214,7 @@ class Verdict(StrictModel):
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     tags: list[str] = Field(default_factory=list)
     pii_spans: list[PIISpan] = Field(default_factory=list)
+    regulatory: Regulatory | None = None  # leak verdicts: the laws touched, the escalation
     unscored_reason: str | None = None
     error_type: str | None = None  # the exception class of a crashed judge: "KeyError"
     raw: str | None = None  # the model's raw reply when it could not be used
@@ -187,6 +249,7 @@ class Route(StrictModel):
     decision: Literal["auto_accept", "human_review"]
     reasons: list[str] = Field(default_factory=list)
     priority: float = 0.0  # higher = more worth a human look
+    escalation: str | None = None  # a leak's regulatory escalation ("privacy-legal"), from its verdict
 
 
 class Consensus(StrictModel):

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from auditor.types import AuditRecord
+
 RESULTS = Path(__file__).resolve().parent / "results"
 # The shared dev data sits beside the project (../shared/data); only benchmarks and tests
 # default to it, the product takes a path.
@@ -36,3 +38,26 @@ def save(name: str, figures: dict[str, Any]) -> Path:
 
 def verdict_line(label: str, value: float, goal: str, ok: bool) -> str:
     return f"{label:<48} {value:>10.3f}   goal {goal:<12} {'MET' if ok else 'NOT MET'}"
+
+
+def llm_call_figures(records: list[AuditRecord]) -> dict[str, Any]:
+    """What the LLM verdicts of a run show: evidence quotes found in the response, re-asks,
+    unscored verdicts, and seconds per judge call answered by the model (not from the cache).
+
+    A judge call is one verdict: its request and any re-ask, so its latency covers both.
+    """
+    verdicts = [v for r in records for v in r.verdicts if v.provenance.backend == "llm"]
+    quotes = [e for v in verdicts for e in v.evidence if e.kind == "quote"]
+    located = sum(e.start is not None for e in quotes)
+    fresh = [v.provenance.latency_ms / 1000 for v in verdicts if not v.provenance.cached]
+    return {
+        "llm_verdicts": len(verdicts),
+        "unscored": [v.unscored_reason for v in verdicts if v.unscored_reason],
+        "verdicts_with_a_quote": sum(any(e.kind == "quote" for e in v.evidence) for v in verdicts),
+        "quotes": len(quotes),
+        "located_quotes": located,
+        "located_share": round(located / len(quotes), 3) if quotes else None,
+        "reasks": sum(v.provenance.reasks for v in verdicts),
+        "calls_answered_by_the_model": len(fresh),
+        "seconds_per_call": round(sum(fresh) / len(fresh), 1) if fresh else None,
+    }

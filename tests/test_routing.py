@@ -7,8 +7,8 @@ from auditor.aggregate import consensus
 from auditor.config import RoutingConfig
 from auditor.errors import UserError
 from auditor.routing import RoutingPolicy, decide
-from auditor.thresholds import JudgeIdentity, Target, Threshold, Thresholds
-from auditor.types import AuditItem, PIISpan, Provenance, Verdict
+from auditor.thresholds import Target, Threshold, Thresholds
+from auditor.types import AuditItem, JudgeIdentity, PIISpan, Provenance, Verdict
 
 ITEM = AuditItem(id="i", prompt="How long is the return window?", response="30 days.")
 P = Provenance(backend="baseline")

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 from auditor.calibration.loading import JudgeVerdict
 from auditor.calibration.scale import Scale, Value, format_value, label_scale, score_scale
 from auditor.errors import UserError
-from auditor.thresholds import JudgeIdentity
-from auditor.types import HumanLabel
+from auditor.types import HumanLabel, JudgeIdentity
 
 
 @dataclass

@@ -41,8 +41,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from auditor.errors import InputError, UserError
 from auditor.io import BadLine, jsonl_objects, validation_problem
 from auditor.rundir import choose_target
-from auditor.thresholds import JudgeIdentity
-from auditor.types import AuditRecord, HumanLabel, StrictModel, Verdict
+from auditor.types import AuditRecord, HumanLabel, JudgeIdentity, StrictModel, Verdict
 
 M = TypeVar("M", bound=BaseModel)
 RECORDS = "records.jsonl"

@@ -17,7 +17,8 @@ import numpy.typing as npt
 
 from auditor.calibration.bootstrap import FloatArray
 from auditor.calibration.compare import MIN_ITEMS
-from auditor.thresholds import JudgeIdentity, Target, Threshold
+from auditor.thresholds import Target, Threshold
+from auditor.types import JudgeIdentity
 
 
 def find_threshold(

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import UserError
-from auditor.rundir import RunDir, read_records
+from auditor.rundir import RunDir, latest_per_item, read_records
 from auditor.types import AuditRecord, SuiteMark
 
 
@@ -58,7 +58,7 @@ def load_targets(run_dirs: Sequence[Path]) -> list[Target]:
     targets: dict[str, Target] = {}
     names = _run_names(run_dirs)
     for run_dir, run_name in zip(run_dirs, names, strict=True):
-        for record in read_records(run_dir):
+        for record in latest_per_item(read_records(run_dir)):
             name = record.target or run_name
             target = targets.setdefault(name, Target(name=name, run=run_dir))
             if target.run != run_dir:

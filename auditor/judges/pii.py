@@ -23,6 +23,7 @@ from auditor.pii.engine import PIIEngine, get_engine
 from auditor.pii.provenance import ItemSources, Source
 from auditor.pii.severity import DEFAULT_MIN_SCORE, PERSONAL_ENTITIES, SEVERITIES, at_least, severity_of
 from auditor.pii.spans import Detection
+from auditor.regulatory.assess import Assessor, marketplace_of
 from auditor.types import (
     LEAK,
     NO_LEAK,
@@ -32,6 +33,7 @@ from auditor.types import (
     Evidence,
     PIISpan,
     Provenance,
+    Regulatory,
     Verdict,
 )
 
@@ -65,6 +67,7 @@ class PIIJudge:
         engine: PIIEngine | None = None,
         max_batch: int = 32,
         max_wait_ms: float = 5.0,
+        regulatory: Assessor | None = None,
     ) -> None:
         if min_severity not in SEVERITIES:
             raise UserError(
@@ -78,6 +81,7 @@ class PIIJudge:
         self.min_severity = min_severity
         self.min_score = min_score
         self.adjudicate = adjudicate
+        self.regulatory = regulatory  # the laws a leak touches; the registry builds it from `regulatory:`
         self._engine = engine
         self._max_batch = max_batch
         self._max_wait_s = max_wait_ms / 1000
@@ -117,7 +121,7 @@ class PIIJudge:
             return Verdict.unscored(
                 self.name, self.criterion, f"adjudication failed: {failure}", provenance, failure.raw
             )
-        return self._verdict(findings, candidates, provenance, failure)
+        return self._verdict(item, findings, candidates, provenance, failure)
 
     async def _get_batcher(self) -> MicroBatcher:
         if self._batcher is None:
@@ -173,6 +177,7 @@ class PIIJudge:
 
     def _verdict(
         self,
+        item: AuditItem,
         findings: list[_Finding],
         candidates: list[_Finding],
         provenance: Provenance,
@@ -195,8 +200,15 @@ class PIIJudge:
             confidence=round(confidence, 3),
             tags=sorted({f"pii:{f.span.entity_type}" for f in leaks}),
             pii_spans=[f.span for f in findings],
+            regulatory=self._regulatory(item, leaks),
             provenance=provenance,
         )
+
+    def _regulatory(self, item: AuditItem, leaks: list[_Finding]) -> Regulatory | None:
+        """The laws the leaks touch and their escalation; None without leaks or an assessor."""
+        if not leaks or self.regulatory is None:
+            return None
+        return self.regulatory.assess(marketplace_of(item.metadata), [f.span for f in leaks])
 
 
 def _leak_confidence(f: _Finding) -> float:

@@ -28,8 +28,9 @@ def _baseline(jc: BaselineJudgeConfig, config: AuditConfig) -> Judge:
     return BaselineRelevanceJudge(name=jc.name, pass_score=pass_score)
 
 
-def _pii(jc: PIIJudgeConfig, gateway: Gateway | None) -> Judge:
+def _pii(jc: PIIJudgeConfig, config: AuditConfig, gateway: Gateway | None) -> Judge:
     from auditor.judges.pii import PIIJudge
+    from auditor.regulatory.assess import Assessor
 
     adjudicate = None
     if jc.options.adjudicate:
@@ -37,7 +38,8 @@ def _pii(jc: PIIJudgeConfig, gateway: Gateway | None) -> Judge:
 
         adjudicate = build_pii_adjudicator(jc, gateway)
     settings = jc.options.model_dump(exclude={"adjudicate"}, exclude_none=True)
-    return PIIJudge(name=jc.name, adjudicate=adjudicate, **settings)
+    regulatory = Assessor.from_config(config.regulatory) if config.regulatory.enabled else None
+    return PIIJudge(name=jc.name, adjudicate=adjudicate, regulatory=regulatory, **settings)
 
 
 def build_judge(jc: JudgeConfig, config: AuditConfig, gateway: Gateway | None = None) -> Judge:
@@ -48,7 +50,7 @@ def build_judge(jc: JudgeConfig, config: AuditConfig, gateway: Gateway | None = 
         from auditor.judges.llm import build_rubric_judge
 
         return build_rubric_judge(jc, gateway)
-    return _pii(jc, gateway)
+    return _pii(jc, config, gateway)
 
 
 def needs_llm(config: AuditConfig) -> bool:

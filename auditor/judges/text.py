@@ -193,20 +193,18 @@ class Clause(NamedTuple):
 
 def clauses(norm: str) -> list[Clause]:
     """Split a normalised text into clauses, keeping offsets; empty pieces are dropped."""
-    out: list[Clause] = []
-    pos = 0
-    for match in _CLAUSE_SPLIT_RE.finditer(norm):
-        _add_clause(out, norm, pos, match.start())
-        pos = match.end()
-    _add_clause(out, norm, pos, len(norm))
-    return out
+    return _split(norm, _CLAUSE_SPLIT_RE)
 
 
 def sentences(norm: str) -> list[Clause]:
     """Split a normalised text into sentences, keeping offsets."""
+    return _split(norm, _SENTENCE_SPLIT_RE)
+
+
+def _split(norm: str, boundary: re.Pattern[str]) -> list[Clause]:
     out: list[Clause] = []
     pos = 0
-    for match in _SENTENCE_SPLIT_RE.finditer(norm):
+    for match in boundary.finditer(norm):
         _add_clause(out, norm, pos, match.start())
         pos = match.end()
     _add_clause(out, norm, pos, len(norm))

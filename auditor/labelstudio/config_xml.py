@@ -15,8 +15,10 @@ from auditor.types import ACCURACY, LEAK, NO_LEAK, PII_LEAKAGE, RELEVANCE
 
 # Object tags (what the annotator reads) and the task data key each one shows.
 RESPONSE = "response"
+ESCALATION = "escalation"  # a leak's regulatory escalation and the laws it touches (auditor.regulatory)
 TEXT_FIELDS: tuple[tuple[str, str], ...] = (
     ("route_reasons", "Why this item needs a look"),
+    (ESCALATION, "Regulatory escalation (a triage aid, not legal advice)"),
     ("prompt", "Prompt"),
     ("reference", "Reference answer"),
     ("context", "Policy context"),

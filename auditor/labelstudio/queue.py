@@ -3,8 +3,9 @@
 Order (each key breaks the ties of the one before):
 
 1. items routed to `human_review` before auto-accepted ones (the latter only with `--all`);
-2. higher `route.priority` first (routing sets it from the worst reason: injection,
-   unscored verdicts, disagreement, failures, PII severity, low confidence);
+2. higher `route.priority` first (routing sets it from the worst reason: a leak's
+   regulatory escalation, which by default outranks the rest, then injection, unscored
+   verdicts, disagreement, failures, PII severity, low confidence);
 3. lower confidence first: the least confident scored verdict of the item, a verdict
    without a confidence counting as 0 (routing also treats it as not confident);
 4. worse PII first: the most severe span the response added (source "new");

@@ -1,7 +1,8 @@
 """The review queue as flat rows: CSV for teams that annotate in a spreadsheet, JSONL for tools.
 
-CSV: one row per item in queue order; the item's text, empty columns for the human
-(`annotator`, `human.<criterion>`, `human.note`), then each judge's columns
+CSV: one row per item in queue order; the route (with a leak's regulatory `escalation`),
+the item's text, empty columns for the human (`annotator`, `human.<criterion>`,
+`human.note`), then each judge's columns
 (`judge.<name>.score|label|confidence|reasoning`, plus `.pii_spans` for PII judges).
 `auditor import-labels` reads the human columns back.
 """
@@ -16,6 +17,7 @@ from typing import Any
 from auditor.labelstudio.config_xml import PII_CHOICE, RATING_CONTROLS
 from auditor.labelstudio.queue import QueueEntry
 from auditor.pii.redact import Redactor
+from auditor.regulatory.describe import escalation_text
 from auditor.types import PII_LEAKAGE, AuditRecord, Verdict
 
 ITEM_ID = "item_id"
@@ -24,7 +26,7 @@ HUMAN_PREFIX = "human."
 HUMAN_CRITERIA: tuple[str, ...] = (*RATING_CONTROLS, PII_CHOICE)
 HUMAN_NOTE = HUMAN_PREFIX + "note"
 HUMAN_COLUMNS: tuple[str, ...] = (ANNOTATOR, *(HUMAN_PREFIX + c for c in HUMAN_CRITERIA), HUMAN_NOTE)
-LEAD_COLUMNS = ("queue_rank", ITEM_ID, "route_decision", "route_priority", "route_reasons")
+LEAD_COLUMNS = ("queue_rank", ITEM_ID, "route_decision", "route_priority", "route_reasons", "escalation")
 TEXT_COLUMNS = ("prompt", "response", "reference", "context")
 JUDGE_FIELDS = ("score", "label", "confidence", "reasoning")
 
@@ -72,6 +74,7 @@ def _csv_row(entry: QueueEntry, redactor: Redactor) -> dict[str, str]:
         "route_decision": route.decision,
         "route_priority": f"{route.priority:g}",
         "route_reasons": "; ".join(route.reasons),
+        "escalation": escalation_text(entry.record) or "",
         "prompt": redactor.text(item.prompt_text),
         "response": redactor.response(item.response, entry.record.pii_spans),
         "reference": redactor.text(item.reference or ""),

@@ -18,10 +18,11 @@ from typing import Any
 
 from auditor.aggregate import consensus
 from auditor.errors import UserError
-from auditor.labelstudio.config_xml import MAX_RATING, PII_CHOICE, PII_SPANS, RATING_CONTROLS
+from auditor.labelstudio.config_xml import ESCALATION, MAX_RATING, PII_CHOICE, PII_SPANS, RATING_CONTROLS
 from auditor.labelstudio.config_xml import RESPONSE as RESPONSE_TAG
 from auditor.labelstudio.queue import QueueEntry
 from auditor.pii.redact import Redactor
+from auditor.regulatory.describe import escalation_text
 from auditor.types import LEAK, NO_LEAK, PII_LEAKAGE, AuditItem, AuditRecord, Verdict
 
 NONE_TEXT = "(none)"
@@ -89,6 +90,8 @@ def task_data(entry: QueueEntry, redactor: Redactor, response: str) -> dict[str,
         "route_decision": route.decision,
         "route_priority": route.priority,
         "route_reasons": f"priority {route.priority:g}: " + ("; ".join(route.reasons) or "auto-accepted"),
+        # laws and entity types only, never values: nothing to mask
+        ESCALATION: escalation_text(entry.record) or NONE_TEXT,
         "prompt": redactor.text(item.prompt_text),
         "reference": redactor.text(item.reference) if item.reference else NONE_TEXT,
         "context": redactor.text(item.context) if item.context else NONE_TEXT,

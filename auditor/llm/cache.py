@@ -9,6 +9,7 @@ writes run in a worker thread to keep the event loop free.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -58,6 +59,12 @@ class ResponseCache:
 
     async def set(self, key: str, response: dict[str, Any]) -> None:
         await asyncio.to_thread(self._cache.set, key, {"response": response})
+
+    def set_many(self, entries: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Store many answers in one transaction (batch ingest: one commit, not one per answer)."""
+        with self._cache.transact():
+            for key, response in entries:
+                self._cache.set(key, {"response": response})
 
     def close(self) -> None:
         self._cache.close()

@@ -57,11 +57,14 @@ def display_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
-def resolve_endpoint(settings: LLMSettings, environ: Mapping[str, str] | None = None) -> Endpoint:
+def resolve_endpoint(
+    settings: LLMSettings, environ: Mapping[str, str] | None = None, *, require_key: bool = True
+) -> Endpoint:
     """Base URL from settings, then $OPENAI_BASE_URL, then OpenAI's; the key from settings.api_key_env.
 
     A missing key is a UserError naming the variable, except for an endpoint on this
-    machine (a local vLLM, Ollama or llama.cpp server), which gets a placeholder.
+    machine (a local vLLM, Ollama or llama.cpp server), which gets a placeholder, and
+    unless `require_key` is off (batch files for another engine: nothing is sent).
     """
     env = os.environ if environ is None else environ
     base_url = (settings.base_url or env.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
@@ -72,7 +75,7 @@ def resolve_endpoint(settings: LLMSettings, environ: Mapping[str, str] | None = 
     key = env.get(settings.api_key_env, "").strip()
     if key:
         return Endpoint(base_url, key, settings.api_key_env)
-    if is_local(base_url):
+    if is_local(base_url) or not require_key:
         return Endpoint(base_url, NO_KEY_PLACEHOLDER, None)
     raise UserError(
         f"no API key for {display_url(base_url)}: set the environment variable {settings.api_key_env} "

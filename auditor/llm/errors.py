@@ -1,7 +1,9 @@
 """What can go wrong in an LLM call, sorted by who has to act.
 
 `EndpointError` and `BudgetExceeded` stop the run (the user must act). `ItemRejected`
-makes one call unscored. `TransientError` is retried and never leaves the gateway.
+makes one call unscored (`BatchFailed`: a batch could not answer it, retries spent).
+`TransientError` is retried and never leaves the gateway. `BatchPending` never leaves it
+either: the call is unscored for now and its item waits for the next batch round.
 """
 
 from __future__ import annotations
@@ -41,3 +43,15 @@ class TransientError(Exception):
         super().__init__(message)
         self.retry_after = retry_after
         self.rate_limited = rate_limited
+
+
+class BatchFailed(ItemRejected):
+    """No batch answered this request (error line, missing line, expired batch), retries spent."""
+
+    def __init__(self, reason: str, attempts: int) -> None:
+        Exception.__init__(self, f"no answer from the batch after {attempts} tries: {reason}")
+        self.status = 0
+
+
+class BatchPending(Exception):
+    """The request went into the current batch round; its answer comes in a later round."""

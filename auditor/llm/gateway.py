@@ -6,6 +6,8 @@ call, in this order: the request body is built (structured.py, request.py); it i
 answered from a cassette (replay), the cache, or the endpoint, the last through the
 budget, the rate limiter and the retry layer; the exchange is recorded when recording;
 the reply is validated and re-asked once if invalid. Judges never retry, cache or count.
+In batch mode (`batchmode.py`) the run's batch answers come first, and a request with no
+answer goes into the round's batch instead of to the endpoint.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ from pydantic import BaseModel
 
 from auditor.errors import UserError
 from auditor.llm import local as local_backend
+from auditor.llm.batchmode import BatchMode
 from auditor.llm.cache import CacheMode, ResponseCache, cache_directory
 from auditor.llm.cassette import Recorder, Replayer
 from auditor.llm.client import Endpoint, make_client, post_chat, resolve_endpoint
 from auditor.llm.completion import Completion, Generation, Sample, TokenLogprob, TopLogprob
-from auditor.llm.errors import EndpointError, ItemRejected, TransientError
+from auditor.llm.errors import BatchPending, EndpointError, ItemRejected, TransientError
 from auditor.llm.limits import AdaptiveLimiter
 from auditor.llm.local import LocalServer
 from auditor.llm.request import (
@@ -50,7 +53,8 @@ from auditor.types import Provenance
 log = logging.getLogger("auditor.llm")
 
 T = TypeVar("T", bound=BaseModel)
-Source = Literal["network", "cache", "replay"]
+# "batch": a batch's answer, counted in the usage the first time this process reads it.
+Source = Literal["network", "cache", "replay", "batch", "batch_seen"]
 
 # If this many requests in a row are refused before any succeeds, the cause is the
 # configuration (an unsupported parameter or response_format), not the items.
@@ -80,6 +84,8 @@ class Gateway:
     (no network, no key needed, no cache). `max_cost_usd` stops new calls with
     BudgetExceeded before the estimate of the next one would pass it. `cache_mode` "off"
     neither reads nor writes the cache; "refresh" skips what is cached and stores the new answers.
+    `batch` puts the gateway in batch mode (answers from the run's batches, misses into the
+    next one); no key is required then unless the batch mode sends (`BatchMode.sends`).
     """
 
     def __init__(
@@ -91,6 +97,7 @@ class Gateway:
         max_cost_usd: float | None = None,
         environ: Mapping[str, str] | None = None,
         cache_mode: CacheMode = "use",
+        batch: BatchMode | None = None,
     ) -> None:
         if record_dir is not None and replay_dir is not None:
             raise UserError("cannot record and replay cassettes in the same run: choose one")
@@ -121,11 +128,15 @@ class Gateway:
         self._cache: ResponseCache | None = None
         self._read_cache = cache_mode == "use"  # "refresh" writes new answers, reads none
         self._recorder: Recorder | None = None
+        self._batch = batch
+        if batch is not None and replay_dir is not None:
+            raise UserError("cannot replay cassettes in a batch run: choose one")
         if self._replayer is None:
             if settings.local is not None:
                 self._local = local_backend.LocalServer.start(settings.local, settings.model)
                 settings = self.settings = settings.model_copy(update={"base_url": self._local.base_url})
-            self._endpoint = resolve_endpoint(settings, environ)
+            require_key = batch is None or batch.sends
+            self._endpoint = resolve_endpoint(settings, environ, require_key=require_key)
             self._client = make_client(self._endpoint, settings)
             directory = cache_directory(settings.cache_dir)
             if directory is not None and cache_mode != "off":
@@ -140,6 +151,16 @@ class Gateway:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+    @property
+    def endpoint(self) -> Endpoint | None:
+        """The endpoint requests go to (None when replaying)."""
+        return self._endpoint
+
+    @property
+    def client(self) -> openai.AsyncOpenAI | None:
+        """The run's client (for the Batch API; None when replaying)."""
+        return self._client
 
     async def aclose(self) -> None:
         """Close the connection pool and the cache, and stop a local model's server."""
@@ -210,11 +231,12 @@ class Gateway:
             self.settings, normalize_messages(messages), output_type, n=n, logprobs=want_logprobs
         )
         usage = self._usage.setdefault(purpose, PurposeUsage())
-        usage.calls += 1
         tally = _Tally()
         reason: str | None = None
         try:
             samples = await self._samples(body, output_type, n, purpose, tally, context)
+        except BatchPending:  # the item waits for the next round; this call is not counted
+            return Completion(samples=(), provenance=self._provenance(body, tally), unscored_reason="pending")
         except ItemRejected as exc:
             usage.rejected += 1
             samples = []
@@ -222,6 +244,7 @@ class Gateway:
         else:
             if not any(s.parsed is not None for s in samples):
                 reason = next((s.unscored_reason for s in samples if s.unscored_reason), "no reply")
+        usage.calls += 1
         if reason is not None:
             usage.unscored += 1
         return Completion(
@@ -349,7 +372,8 @@ class Gateway:
             completion = parse_body(response)
         except ValueError as exc:  # only a hand-edited cassette can get here
             raise UserError(f"recorded response for request {request_hash(body)[:16]} is {exc}") from None
-        spent = self._served_cost(completion) if source == "network" else 0.0
+        batched = source in ("batch", "batch_seen")
+        spent = self._served_cost(completion, batch=batched) if source == "network" or batched else 0.0
         self._account(purpose, completion, spent, tally, source)
         return completion
 
@@ -357,11 +381,15 @@ class Gateway:
         assert self._endpoint is not None
         endpoint = local_backend.CACHE_ENDPOINT if self._local else self._endpoint.base_url
         key = cache_key(endpoint, self.settings.cache_namespace, body)
+        if self._batch is not None and (found := await self._batch.answer(key)) is not None:
+            return found[0], "batch" if found[1] else "batch_seen"
         if self._cache is not None and self._read_cache:
             cached = await self._cache.get(key)
             if cached is not None:
                 self._usage[purpose].cache_hits += 1
                 return cached, "cache"
+        if self._batch is not None:
+            self._batch.defer(key, body)  # BatchPending, BatchFailed, or back here for an online retry
         response = await self._fetch(body, purpose)
         if self._cache is not None:
             await self._cache.set(key, response)
@@ -420,8 +448,9 @@ class Gateway:
             )
         return response
 
-    def _served_cost(self, completion: WireCompletion) -> float | None:
-        """The exchange's cost at the price of the model that answered (None: unknown).
+    def _served_cost(self, completion: WireCompletion, *, batch: bool = False) -> float | None:
+        """The exchange's cost at the price of the model that answered (None: unknown), at its
+        batch rate for a batch's answer.
 
         A served model other than the requested one is warned about once per name.
         """
@@ -434,7 +463,7 @@ class Gateway:
             log.warning(
                 "requested model '%s' but the endpoint served '%s' (%s)", self.settings.model, served, priced
             )
-        return cost_usd(price_for(self.settings, served), *_tokens(completion))
+        return cost_usd(price_for(self.settings, served), *_tokens(completion), batch=batch)
 
     def _note_rejection(self, exc: ItemRejected, endpoint: Endpoint) -> None:
         if self._any_success:
@@ -456,8 +485,9 @@ class Gateway:
         self, purpose: str, completion: WireCompletion, spent: float | None, tally: _Tally, source: Source
     ) -> None:
         prompt, generated = _tokens(completion)
-        if source == "network":  # the run's totals are what this run spent
+        if source in ("network", "batch"):  # the run's totals are what this run spent
             usage = self._usage[purpose]
+            usage.batched += int(source == "batch")
             usage.prompt_tokens += prompt
             usage.completion_tokens += generated
             usage.cost_usd += spent or 0.0

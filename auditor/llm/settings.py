@@ -17,10 +17,24 @@ StructuredOutput = Literal["json_schema", "json_object", "text"]
 
 
 class Price(StrictModel):
-    """USD per million tokens."""
+    """USD per million tokens; a batch (the Batch API, `auditor run --batch`) costs `batch_discount` less."""
 
     input_per_mtok: float = Field(ge=0.0)
     output_per_mtok: float = Field(ge=0.0)
+    batch_discount: float = Field(default=0.5, ge=0.0, le=1.0)  # 0.5: half price, as OpenAI's Batch API
+
+
+class BatchSettings(StrictModel):
+    """Batch inference (`auditor run --batch`, `--batch-export`/`--batch-ingest`; docs/llm.md)."""
+
+    # What becomes of a request the batch failed, lost or let expire: asked once more in the
+    # next round's batch, once online, or not at all; after that it is unscored with the reason.
+    retry: Literal["batch", "online", "none"] = "batch"
+    poll_interval_s: float = Field(default=30.0, gt=0.0)
+    completion_window: str = "24h"
+    # The Batch API's limits per input file.
+    max_requests_per_file: int = Field(default=50_000, ge=1)
+    max_bytes_per_file: int = Field(default=200_000_000, ge=1024)
 
 
 class LocalSettings(StrictModel):
@@ -68,6 +82,7 @@ class LLMSettings(StrictModel):
     cache_namespace: str = ""
     prices: dict[str, Price] = Field(default_factory=dict)
     local: LocalSettings | None = None
+    batch: BatchSettings = Field(default_factory=BatchSettings)
 
     @model_validator(mode="after")
     def _model_or_local(self) -> LLMSettings:

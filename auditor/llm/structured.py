@@ -105,8 +105,11 @@ def with_schema_instruction(
     return out
 
 
-def extract_json(text: str) -> str:
-    """The first complete JSON object in `text` (inside a code fence or prose, as models write)."""
+def json_object_span(text: str) -> tuple[int, int] | None:
+    """Where the first complete JSON object in `text` starts and ends (None: there is none).
+
+    Code fences and prose around it are fine, as models write them.
+    """
     decoder = json.JSONDecoder()
     for match in re.finditer(r"\{", text):
         try:
@@ -114,8 +117,16 @@ def extract_json(text: str) -> str:
         except json.JSONDecodeError:
             continue
         if isinstance(value, dict):
-            return text[match.start() : end]
-    raise OutputInvalid("the reply holds no JSON object")
+            return match.start(), end
+    return None
+
+
+def extract_json(text: str) -> str:
+    """The first complete JSON object in `text` (inside a code fence or prose, as models write)."""
+    span = json_object_span(text)
+    if span is None:
+        raise OutputInvalid("the reply holds no JSON object")
+    return text[span[0] : span[1]]
 
 
 def parse_output(text: str | None, output_type: type[T], context: Mapping[str, Any] | None = None) -> T:

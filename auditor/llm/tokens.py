@@ -63,11 +63,14 @@ def count_request(body: Body) -> tuple[int, bool]:
     return tokens, approximate
 
 
-def cost_usd(price: Price | None, prompt_tokens: int, completion_tokens: int) -> float | None:
-    """What the tokens cost at `price`; None when the price is unknown."""
+def cost_usd(
+    price: Price | None, prompt_tokens: int, completion_tokens: int, *, batch: bool = False
+) -> float | None:
+    """What the tokens cost at `price` (at its batch rate with `batch`); None when the price is unknown."""
     if price is None:
         return None
-    return (prompt_tokens * price.input_per_mtok + completion_tokens * price.output_per_mtok) / 1e6
+    online = (prompt_tokens * price.input_per_mtok + completion_tokens * price.output_per_mtok) / 1e6
+    return online * (1.0 - price.batch_discount) if batch else online
 
 
 class Estimate(StrictModel):
@@ -78,6 +81,7 @@ class Estimate(StrictModel):
     completion_tokens: int
     total_tokens: int
     cost_usd: float | None = Field(description="None when settings.prices has no price for the model")
+    batch_cost_usd: float | None = Field(default=None, description="the same calls at the batch rate")
     approximate: bool
     encoding: str = ENCODING
 
@@ -112,6 +116,7 @@ def estimate(
         completion_tokens=completion,
         total_tokens=prompt + completion,
         cost_usd=cost_usd(price, prompt, completion),
+        batch_cost_usd=cost_usd(price, prompt, completion, batch=True),
         approximate=approximate,
     )
 

@@ -14,6 +14,7 @@ class PurposeUsage(StrictModel):
     retries: int = 0  # failed attempts that were tried again
     cache_hits: int = 0  # exchanges answered from the cache
     replayed: int = 0  # exchanges answered from a cassette
+    batched: int = 0  # exchanges answered by a batch (`auditor run --batch`), priced at the batch rate
     reasks: int = 0  # follow-up requests after an invalid reply
     unscored: int = 0  # calls that produced no usable output
     rejected: int = 0  # calls the endpoint refused (400 and the like)

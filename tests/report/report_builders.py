@@ -152,7 +152,7 @@ def write_run(
             "sha256": file_sha256(input_path),
             "lines": count_lines(input_path),
         },
-        "judges": [{"name": name, "criterion": judges[name]} for name in sorted(judges)],
+        "judges": [{"judge": name, "criterion": judges[name]} for name in sorted(judges)],
         "status": status,
         "started_at": "2026-11-29T10:00:00+00:00",
         "finished_at": "2026-11-29T10:01:00+00:00",

@@ -63,6 +63,7 @@ def test_markdown_has_every_section_in_order(markdown: str) -> None:
         "Summary",
         "Scope",
         "Results per criterion",
+        "Regulatory risk",
         "Findings",
         "Recommendations",
         "Appendix: evidence",

@@ -25,6 +25,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import TypeVar
 
 from auditor.llm import TokenLogprob
+from auditor.llm.structured import json_object_span
 
 V = TypeVar("V", bound=Hashable)
 
@@ -35,19 +36,11 @@ _LEADING_INT = re.compile(r"[+-]?\d+(?!\d)")
 def value_span(text: str, key: str) -> tuple[int, int] | None:
     """Where the value of top-level `key` sits in the first JSON object of `text`.
 
-    The first object is found as the gateway finds it (code fences and prose around it
-    are fine). A key repeated at the top level counts at its last occurrence, as the
-    parser keeps the last one.
+    The first object is found by the gateway's own `json_object_span`. A key repeated at the
+    top level counts at its last occurrence, as the parser keeps the last one.
     """
-    decoder = json.JSONDecoder()
-    for match in re.finditer(r"\{", text):
-        try:
-            value, _ = decoder.raw_decode(text, match.start())
-        except json.JSONDecodeError:
-            continue
-        if isinstance(value, dict):
-            return _member_span(text, match.start(), key, decoder)
-    return None
+    found = json_object_span(text)
+    return None if found is None else _member_span(text, found[0], key, json.JSONDecoder())
 
 
 def _member_span(text: str, start: int, key: str, decoder: json.JSONDecoder) -> tuple[int, int] | None:

@@ -39,6 +39,23 @@ KR_RRN = "KR_RRN"
 EU_VAT = "EU_VAT"
 DRIVER_LICENSE = "DRIVER_LICENSE"
 
+# The country that issues each personal national id, as a marketplace code: the data
+# subject's country, whose law applies too (auditor.regulatory). Business tax ids (CNPJ,
+# EU VAT) identify a company, and a driving licence's format does not reveal its country.
+ISSUING_COUNTRY: dict[str, str] = {
+    US_SSN: "US",
+    UK_NINO: "UK",
+    IN_PAN: "IN",
+    IN_AADHAAR: "IN",
+    CN_RESIDENT_ID: "CN",
+    BR_CPF: "BR",
+    MX_RFC: "MX",
+    MX_CURP: "MX",
+    JP_MY_NUMBER: "JP",
+    TR_TCKIMLIK: "TR",
+    KR_RRN: "KR",
+}
+
 _SSN_CONTEXT = ("ssn", "social security", "social-security", "sozialversicherungsnummer", "seguro social")
 _NINO_CONTEXT = ("nino", "national insurance", "ni number", "ni no")
 _PAN_CONTEXT = ("pan", "permanent account number", "income tax", "पैन")

@@ -1,0 +1,113 @@
+"""A `--batch` process killed while it polls, then `--resume`d: the batches in flight are picked up by id."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from auditor.testing import FakeOpenAI
+from tests.batch.batch_helpers import audit, comparable, make_items, records, write_config
+from tests.judges_llm.scripted_model import scripted_reply
+
+ROOT = Path(__file__).resolve().parents[2]
+N_ITEMS = 120
+
+pytestmark = pytest.mark.slow
+
+
+def wait_for_batch(log: Path, server: FakeOpenAI, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.batches.created and log.is_file() and '"id": "batch-' in log.read_text():
+            return
+        if proc.poll() is not None:
+            pytest.fail(f"auditor exited early: {proc.communicate()}")
+        time.sleep(0.05)
+    pytest.fail("no batch was created")
+
+
+def test_kill_during_polling_then_resume_submits_nothing_twice(tmp_path: Path) -> None:
+    items, config, out = tmp_path / "items.jsonl", tmp_path / "config.yaml", tmp_path / "run"
+    make_items(items, N_ITEMS)
+    with FakeOpenAI() as server:
+        server.respond_with(scripted_reply)
+        write_config(config, items, server.base_url)
+        server.batches.behaviour.delay_s = 3600  # in progress until the test says otherwise
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "auditor.cli",
+                "run",
+                str(config),
+                "--out",
+                str(out),
+                "--batch",
+                "--no-progress",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        wait_for_batch(out / "batch" / "batch.json", server, proc)
+        time.sleep(0.3)  # a few polls
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)  # reads and closes its pipes
+        assert server.batches.created == 1
+        assert not (out / "records.jsonl").read_text()
+
+        server.batches.behaviour.delay_s = 0.0  # the batch finishes while nobody waits for it
+        assert audit(config, out, "--batch", "--resume") == 0
+        assert server.batches.created == 1  # the batch in flight was picked up, not submitted again
+        assert len(server.chat_requests) == 0
+        log = json.loads((out / "batch" / "batch.json").read_text())
+        assert len(log["rounds"]) == 1 and log["rounds"][0]["ingested"]
+        assert len(records(out)) == N_ITEMS
+
+        assert audit(config, tmp_path / "online", "--no-cache") == 0
+    assert comparable(out) == comparable(tmp_path / "online")
+
+
+def test_sigterm_while_polling_stops_cleanly_and_resume_finishes(tmp_path: Path) -> None:
+    items, config, out = tmp_path / "items.jsonl", tmp_path / "config.yaml", tmp_path / "run"
+    make_items(items, 20)
+    with FakeOpenAI() as server:
+        server.respond_with(scripted_reply)
+        write_config(config, items, server.base_url)
+        server.batches.behaviour.delay_s = 3600
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "auditor.cli",
+                "run",
+                str(config),
+                "--out",
+                str(out),
+                "--batch",
+                "--no-progress",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        wait_for_batch(out / "batch" / "batch.json", server, proc)
+        proc.send_signal(signal.SIGTERM)
+        stdout, _ = proc.communicate(timeout=30)
+        assert proc.returncode == 130 and "--resume" in stdout
+        manifest = json.loads((out / "manifest.json").read_text())
+        assert manifest["status"] == "interrupted"
+        server.batches.behaviour.delay_s = 0.0
+        assert audit(config, out, "--batch", "--resume") == 0
+        assert server.batches.created == 1 and len(records(out)) == 20
