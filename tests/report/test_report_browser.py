@@ -93,6 +93,7 @@ async def test_report_html_renders_offline_with_every_figure(tmp_path: Path) -> 
             "Scope",
             "Results per criterion",
             "Calibration against human labels",
+            "Regulatory risk",
             "Findings",
             "Recommendations",
             "Notes on this report",
