@@ -34,6 +34,10 @@ benchmark: $(STAMP)
 	$(BIN)/auditor compare runs/benchmark --baseline qwen-coder-1.5b --by language
 	$(BIN)/auditor gate runs/benchmark; code=$$?; [ $$code -ne 2 ] || exit 2
 	$(BIN)/auditor report runs/benchmark
+	# Robustness and fairness (docs/robustness.md): the same models on derived questions.
+	$(BIN)/auditor run configs/benchmark_suites.yaml --replay cassettes/benchmark_suites_qwen --overwrite --no-progress
+	$(BIN)/auditor gate runs/benchmark_suites; code=$$?; [ $$code -ne 2 ] || exit 2
+	$(BIN)/auditor report runs/benchmark_suites
 
 test: $(STAMP) $(LS_STAMP) lint typecheck pytest
 

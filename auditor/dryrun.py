@@ -12,6 +12,7 @@ detector finds, which only a run knows.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from auditor.io import BadLine, read_items
 from auditor.judges.base import EstimableJudge
 from auditor.judges.registry import build_judges
 from auditor.llm import Estimate, Price, estimate
+from auditor.suites.options import calls_model as suites_call_model
+from auditor.suites.registry import derive_items, run_suites
 from auditor.targets.config import TargetConfig
 from auditor.targets.systems import prompt_messages
 from auditor.types import AuditItem
@@ -50,6 +53,7 @@ class DryRunReport:
     model: str | None
     items: int = 0
     bad_lines: int = 0
+    derived: int = 0  # items the suites (and `samples`) derive from them, asked and judged too
     judges: list[JudgeEstimate] = field(default_factory=list)
     targets: list[TargetEstimate] = field(default_factory=list)  # generation requests per asked target
     not_estimated: list[str] = field(default_factory=list)  # judges that call no model, or not predictably
@@ -106,13 +110,27 @@ def estimate_run(config: AuditConfig, input_path: Path) -> DryRunReport:
         ],
     )
     report.items, report.bad_lines = _count(input_path, needs_response=not config.targets)
-    report.targets = [_target_estimate(t, input_path, report.items) for t in config.targets if t.asks_model]
+    items = asyncio.run(_requested_items(config, input_path))
+    report.derived = len(items) - report.items
+    if suites_call_model(config.suites):
+        report.not_estimated.append("suites: the model's paraphrases and translations (one call per variant)")
+    report.targets = [_target_estimate(t, items) for t in config.targets if t.asks_model]
     if llm_judges:
-        report.judges = _judge_estimates(config, llm_judges, input_path)
+        report.judges = _judge_estimates(config, llm_judges, items)
     return report
 
 
-def _target_estimate(target: TargetConfig, input_path: Path, items: int) -> TargetEstimate:
+async def _requested_items(config: AuditConfig, input_path: Path) -> list[AuditItem]:
+    """The input's items and, with suites or samples, the items derived from them (no model asked)."""
+    suites = run_suites(config.suites, config.samples)
+    items = []
+    for entry in read_items(input_path, needs_response=not config.targets):
+        if isinstance(entry, AuditItem):
+            items += [entry, *await derive_items(entry, suites, None)]
+    return items
+
+
+def _target_estimate(target: TargetConfig, items: list[AuditItem]) -> TargetEstimate:
     """One generation request per item, its reply counted at the target's max_tokens (an upper bound)."""
     settings = target.settings()
     if target.local is not None:  # named by its file here (hashing it is the run's job); it costs nothing
@@ -120,27 +138,21 @@ def _target_estimate(target: TargetConfig, input_path: Path, items: int) -> Targ
         settings = settings.model_copy(
             update={"model": name, "prices": {name: Price(input_per_mtok=0, output_per_mtok=0)}}
         )
-    requests = [
-        prompt_messages(entry, target.system_prompt)
-        for entry in read_items(input_path, needs_response=False)
-        if isinstance(entry, AuditItem)
-    ]
+    requests = [prompt_messages(item, target.system_prompt) for item in items]
     return TargetEstimate(
-        target.name, settings.model, items, estimate(requests, settings, settings.max_tokens)
+        target.name, settings.model, len(items), estimate(requests, settings, settings.max_tokens)
     )
 
 
 def _judge_estimates(
-    config: AuditConfig, llm_judges: list[LLMJudgeConfig], input_path: Path
+    config: AuditConfig, llm_judges: list[LLMJudgeConfig], items: list[AuditItem]
 ) -> list[JudgeEstimate]:
     if config.llm is None:
         raise UserError("an LLM judge is configured but the config has no 'llm:' section (model, endpoint)")
     judges = build_judges(config.model_copy(update={"judges": llm_judges}), gateway=None)
     requests: dict[str, list[list[dict[str, str]]]] = {j.name: [] for j in judges}
     applied = dict.fromkeys(requests, 0)
-    for entry in read_items(input_path, needs_response=not config.targets):
-        if isinstance(entry, BadLine):
-            continue
+    for entry in items:
         for judge in judges:
             if not isinstance(judge, EstimableJudge):
                 raise TypeError(f"judge '{judge.name}' has no requests(item) to estimate")
@@ -178,7 +190,8 @@ def render_dry_run(report: DryRunReport) -> str:
     """The plain-text report printed by `auditor run --dry-run`."""
     lines = [
         f"dry run of {report.config}: {report.items} items from {report.input}"
-        + (f" ({report.bad_lines} bad lines skipped)" if report.bad_lines else ""),
+        + (f" ({report.bad_lines} bad lines skipped)" if report.bad_lines else "")
+        + (f", and {report.derived} items derived by suites" if report.derived else ""),
         "nothing was sent to any model.",
     ]
     if not report.estimates:

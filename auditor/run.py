@@ -39,8 +39,7 @@ from auditor.progress import Progress
 from auditor.routing import RoutingPolicy
 from auditor.rundir import RunDir, read_records, trim_to_whole_records
 from auditor.suites.options import calls_model as suites_call_model
-from auditor.suites.registry import build_suites, derive_items
-from auditor.suites.samples import Samples
+from auditor.suites.registry import derive_items, run_suites
 from auditor.summary import RunStats
 from auditor.targets.systems import SystemUnderTest, open_targets, target_usage
 from auditor.templates import load_prompt, load_rubric
@@ -219,7 +218,7 @@ class _Batch:
         self.config, self.options, self.rundir = config, options, rundir
         self.judges = judges
         self.graph = build_graph(judges, generate=bool(targets))
-        self.suites = build_suites(config.suites) + ([Samples(config.samples)] if config.samples > 1 else [])
+        self.suites = run_suites(config.suites, config.samples)
         self.gateway = gateway  # the judges' gateway, which a model suite's rewrites go through
         self.context = RunContext(routing=RoutingPolicy.from_config(config.routing), targets=targets)
         # One unit of work is an item, or an item for each target: resume keys are (item id, target).

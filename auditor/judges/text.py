@@ -156,6 +156,11 @@ def term_set(norm: str) -> frozenset[str]:
     return frozenset(t.key for t in terms(norm))
 
 
+def join_sentences(parts: list[str], *, cjk: bool) -> str:
+    """Sentences put together as their script writes them: no space between Chinese or Japanese ones."""
+    return ("" if cjk else " ").join(p.strip() for p in parts if p.strip())
+
+
 def has_cjk(text: str) -> bool:
     """Whether the text contains any Han or kana character."""
     return _HAN_RE.search(text) is not None or _KANA_RE.search(text) is not None

@@ -72,7 +72,9 @@ def export_run(
     """
     if fmt not in get_args(ExportFormat):
         raise UserError(f"unknown export format '{fmt}' (use one of: {', '.join(get_args(ExportFormat))})")
-    records, target = one_target(read_records(run_dir), system, run_dir)
+    # A suite's derived items (docs/robustness.md) are not in the input: the queue holds the input's.
+    input_records = [r for r in read_records(run_dir) if r.parent_id is None]
+    records, target = one_target(input_records, system, run_dir)
     items = read_run_items(run_dir)
     queue = review_queue(records, items, include_all=include_all)
     for entry in queue:

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.report.benchmark import Table
-from auditor.suites.command import compute_robustness, format_figure
-from auditor.suites.result import ALL, Disparity, Figure, Robustness
+from auditor.suites.result import ALL, Disparity, Figure, Robustness, format_figure
 from auditor.types import AuditRecord
 
 MAX_IDS = 5  # example item ids per row; robustness.json keeps up to ten
@@ -38,6 +37,8 @@ def robustness_for(run_dir: Path, records: Sequence[AuditRecord]) -> Robustness 
     if found is not None:
         return found
     if any(r.parent_id is not None for r in records):
+        from auditor.suites.command import compute_robustness  # it reads runs as compare does
+
         return compute_robustness(run_dir)
     return None
 

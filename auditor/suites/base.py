@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from auditor.judges.text import join_sentences
 from auditor.types import AuditItem, ChatTurn, SuiteMark
 from auditor.yamlio import read_yaml
 
@@ -73,8 +74,7 @@ def in_language(table: dict[str, Any], lang: str) -> Any:
 
 def joined(lang: str, *parts: str) -> str:
     """Sentences put together as the language writes them: no space between CJK sentences."""
-    sep = "" if lang in ("zh", "ja") else " "
-    return sep.join(p.strip() for p in parts if p.strip())
+    return join_sentences(list(parts), cjk=lang in ("zh", "ja"))
 
 
 def with_question(item: AuditItem, question: str) -> AuditItem:

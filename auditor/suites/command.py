@@ -7,7 +7,7 @@ from pathlib import Path
 from auditor.compare.outcomes import load_targets
 from auditor.rundir import RunDir
 from auditor.suites.metrics import Settings, robustness_of
-from auditor.suites.result import ALL, Figure, Robustness
+from auditor.suites.result import ALL, Robustness, format_figure
 from auditor.suites.samples import SAMPLES
 
 
@@ -52,11 +52,3 @@ def render_table(result: Robustness) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     return "\n".join([f"robustness of {result.run}", *lines, *(f"note: {n}" for n in result.notes)])
-
-
-def format_figure(figure: Figure) -> str:
-    """`0.125 [0.031, 0.290]`, or why there is no figure."""
-    if figure.estimate is None:
-        return f"n/a ({figure.note})" if figure.note else "n/a"
-    text = f"{figure.estimate:.3f}"
-    return text if figure.ci95 is None else f"{text} [{figure.ci95[0]:.3f}, {figure.ci95[1]:.3f}]"

@@ -18,6 +18,7 @@ from auditor.suites.counterfactual import Counterfactual
 from auditor.suites.noise import CasingPunctuation, Typos
 from auditor.suites.options import SuiteConfig
 from auditor.suites.rewrite import CodeSwitch, Paraphrase
+from auditor.suites.samples import Samples
 from auditor.types import AuditItem
 
 if TYPE_CHECKING:
@@ -34,6 +35,11 @@ SUITES: dict[str, Callable[[Any], Suite]] = {
     "injection": Injection,
     "counterfactual": Counterfactual,
 }
+
+
+def run_suites(configs: Sequence[SuiteConfig], samples: int = 1) -> list[Suite]:
+    """The suites a run derives items with: the configured ones, and the repeats of `samples: N`."""
+    return build_suites(configs) + ([Samples(samples)] if samples > 1 else [])
 
 
 def build_suites(configs: Sequence[SuiteConfig]) -> list[Suite]:

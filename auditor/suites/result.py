@@ -131,3 +131,11 @@ class Robustness(StrictModel):
             return cls.model_validate(json.loads(path.read_text(encoding="utf-8")))
         except (ValueError, ValidationError) as exc:
             raise UserError(f"{path}: not a robustness file auditor can read ({exc})") from None
+
+
+def format_figure(figure: Figure) -> str:
+    """`0.125 [0.031, 0.290]`, or why there is no figure."""
+    if figure.estimate is None:
+        return f"n/a ({figure.note})" if figure.note else "n/a"
+    text = f"{figure.estimate:.3f}"
+    return text if figure.ci95 is None else f"{text} [{figure.ci95[0]:.3f}, {figure.ci95[1]:.3f}]"

@@ -55,3 +55,22 @@ def test_a_run_with_suites_reports_robustness_apart_from_the_input_items(tmp_pat
     assert {p.name for p in report.plots} >= {"robustness.png", "fairness.png"}
     html = report.html.read_text(encoding="utf-8")
     assert '<section id="robustness">' in html and 'href="#robustness"' in html
+
+
+def test_the_review_export_of_a_run_with_suites_holds_the_input_items(tmp_path: Path) -> None:
+    from auditor.labelstudio import export_run
+
+    items = tmp_path / "items.jsonl"
+    items.write_text(
+        "".join(
+            json.dumps({"id": f"i{n}", "prompt": q, "response": a, "metadata": {"language": "en"}}) + "\n"
+            for n, (q, a) in enumerate(QUESTIONS)
+        ),
+        encoding="utf-8",
+    )
+    config = AuditConfig.model_validate({"name": "rb", "suites": [{"name": "distractor"}]})
+    out = tmp_path / "run"
+    asyncio.run(run_audit(config, RunOptions(input=items, out=out, progress=False)))
+    result = export_run(out, tmp_path / "review", "jsonl", include_all=True)
+    lines = (tmp_path / "review" / "review.jsonl").read_text(encoding="utf-8").splitlines()
+    assert result.files and sorted(json.loads(line)["item"]["id"] for line in lines) == ["i0", "i1", "i2"]

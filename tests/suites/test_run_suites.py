@@ -30,9 +30,12 @@ QUESTIONS = [
 CN_NAMES = ("Wang Fang", "Li Na", "Zhang Min")
 
 
-def write_project(root: Path, base_url: str, suites: str, acceptance: str = "") -> Path:
+def write_project(
+    root: Path, base_url: str, suites: str, acceptance: str = "", metadata: dict[str, Any] | None = None
+) -> Path:
+    meta = {"language": "en", **(metadata or {})}
     items = [
-        {"id": f"q-{i}", "prompt": q, "response": "-", "reference": REFERENCE, "metadata": {"language": "en"}}
+        {"id": f"q-{i}", "prompt": q, "response": "-", "reference": REFERENCE, "metadata": meta}
         for i, q in enumerate(QUESTIONS)
     ]
     (root / "items.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
@@ -158,3 +161,38 @@ def test_samples_ask_the_target_again_with_new_seeds_and_measure_consistency(pro
     assert (row.samples, row.items) == (3, 4)
     assert row.consistent_share.estimate == pytest.approx(3 / 4)
     assert row.fleiss_kappa.estimate is not None and row.fleiss_kappa.estimate < 1.0
+
+
+def test_the_dry_run_counts_the_derived_items_asked_of_each_target(project: Path) -> None:
+    from auditor.config import load_config
+    from auditor.dryrun import estimate_run, render_dry_run
+
+    config = write_project(
+        project, "http://127.0.0.1:9/v1", "  - {name: typos}\n  - {name: injection}\n", "samples: 2\n"
+    )
+    report = estimate_run(load_config(config), project / "items.jsonl")
+    assert (report.items, report.derived) == (4, 12)  # a typo, an injection and a second sample each
+    (target,) = report.targets
+    assert target.estimate.calls == 16
+    assert "and 12 items derived by suites" in render_dry_run(report)
+
+
+def test_the_rewording_suites_reach_the_target_too(project: Path) -> None:
+    suites = "  - {name: casing_punctuation}\n  - {name: paraphrase, variants: 2}\n  - {name: code_switch}\n"
+    translated = {"marketplace": "CA", "translations": {"fr": "Quels sont les frais de vente ?"}}
+    with FakeOpenAI(models=["model-a"], expected_key=KEY) as server:
+        server.respond_with(lambda r: GOOD)
+        config = write_project(project, server.base_url, suites, metadata=translated)
+        assert main(["run", str(config), "--no-progress"]) == 0
+        asked = [r.body["messages"][-1]["content"] for r in server.chat_requests]
+    derived = [r for r in records(project / "run") if r.get("parent_id")]
+    assert sorted({r["suite"]["name"] for r in derived}) == [
+        "casing_punctuation",
+        "code_switch",
+        "paraphrase",
+    ]
+    assert len(derived) == 4 * (2 + 2 + 1)
+    # 4 items x 4 distinct variants, and the one translation they share (cached once it is answered).
+    assert len(set(asked)) == 4 + 4 * 4 + 1 and "Quels sont les frais de vente ?" in asked
+    assert {r["answer"]["text"] for r in derived} == {GOOD}
+    assert "what is the referral fee on a speaker" in asked

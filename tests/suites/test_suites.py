@@ -233,3 +233,12 @@ def test_a_robustness_criterion_that_names_the_wrong_suite_is_refused(tmp_path: 
     path.write_text("acceptance:\n  - {metric: pass_flip_rate, max: 0.1}\n", encoding="utf-8")
     with pytest.raises(UserError, match=r"pass_flip_rate needs 'suite'"):
         load_config(path)
+
+
+def test_the_suites_import_first_without_a_cycle() -> None:
+    # `auditor run` imports the robustness writer on its own, after the rest of a run.
+    import subprocess
+    import sys
+
+    code = "import auditor.suites.command, auditor.report.robustness_section"
+    subprocess.run([sys.executable, "-c", code], check=True)
