@@ -69,7 +69,7 @@ def label_studio(data_dir: Path) -> Iterator[LabelStudio]:
         "LATEST_VERSION_CHECK": "false",
     }
     command = [str(LABEL_STUDIO), "start", "--no-browser", "--internal-host", "127.0.0.1",
-               "--port", str(port), "--username", USER, "--password", secrets.token_urlsafe(16),
+               "--port", str(port), "--username", USER, "--password", "pw" + secrets.token_urlsafe(16),
                "--user-token", token]  # fmt: skip
     log_path = data_dir / "label-studio.log"
     with log_path.open("wb") as log:
