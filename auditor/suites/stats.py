@@ -17,7 +17,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -61,18 +61,8 @@ def pooled_ratio(
         )
     if len(num) < 2:
         return Figure(estimate=estimate, n=1, note="one parent item: no interval")
-    result = sps.bootstrap(
-        (num, den),
-        _ratio,
-        paired=True,
-        vectorized=True,
-        n_resamples=N_BOOT,
-        confidence_level=CONFIDENCE,
-        method="percentile",
-        rng=rng,
-    )
-    ci = result.confidence_interval
-    return Figure(estimate=estimate, ci95=(float(ci.low), float(ci.high)), n=len(num), method="bootstrap")
+    ci = _percentile_ci((num, den), _ratio, paired=True, rng=rng)
+    return Figure(estimate=estimate, ci95=ci, n=len(num), method="bootstrap")
 
 
 def _ratio(num: FloatArray, den: FloatArray, axis: int = -1) -> FloatArray:
@@ -99,40 +89,18 @@ def paired_gap(passes: FloatArray, counts: FloatArray, rng: np.random.Generator)
         rate = hit / n
         return np.asarray(rate.max(axis=0) - rate.min(axis=0))
 
-    result = sps.bootstrap(
-        columns,
-        gap,
-        paired=True,
-        vectorized=True,
-        n_resamples=N_BOOT,
-        confidence_level=CONFIDENCE,
-        method="percentile",
-        rng=rng,
-    )
-    ci = result.confidence_interval
-    return Figure(
-        estimate=estimate, ci95=(float(ci.low), float(ci.high)), n=int(passes.shape[0]), method="bootstrap"
-    )
+    ci = _percentile_ci(columns, gap, paired=True, rng=rng)
+    return Figure(estimate=estimate, ci95=ci, n=int(passes.shape[0]), method="bootstrap")
 
 
 def unpaired_gap(samples: Sequence[FloatArray], rng: np.random.Generator) -> Figure:
     """The largest gap in pass rate between independent groups (each a 0/1 array, two or more long)."""
     means = [float(s.mean()) for s in samples]
     estimate = max(means) - min(means)
-    result = sps.bootstrap(
-        tuple(samples),
-        _spread_of_means,
-        paired=False,
-        vectorized=True,
-        n_resamples=N_BOOT,
-        confidence_level=CONFIDENCE,
-        method="percentile",
-        rng=rng,
-    )
-    ci = result.confidence_interval
+    ci = _percentile_ci(tuple(samples), _spread_of_means, paired=False, rng=rng)
     return Figure(
         estimate=estimate,
-        ci95=(float(ci.low), float(ci.high)),
+        ci95=ci,
         n=sum(len(s) for s in samples),
         method="bootstrap",
     )
@@ -200,3 +168,25 @@ def _kappa(ratings: npt.NDArray[np.int64]) -> float:
         value = float(fleiss_kappa(table))
     # A resample whose ratings are all alike has no chance agreement to beat: full agreement.
     return 1.0 if np.isnan(value) else value
+
+
+def _percentile_ci(
+    data: tuple[FloatArray, ...],
+    statistic: Callable[..., FloatArray],
+    *,
+    paired: bool,
+    rng: np.random.Generator,
+) -> tuple[float, float]:
+    """The percentile bootstrap 95% interval every figure here uses (scipy.stats.bootstrap)."""
+    result = sps.bootstrap(
+        data,
+        statistic,
+        paired=paired,
+        vectorized=True,
+        n_resamples=N_BOOT,
+        confidence_level=CONFIDENCE,
+        method="percentile",
+        rng=rng,
+    )
+    ci = result.confidence_interval
+    return float(ci.low), float(ci.high)
