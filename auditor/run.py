@@ -27,7 +27,7 @@ from auditor.graph.build import build_graph
 from auditor.graph.state import RunContext
 from auditor.io import BadLine, count_lines, file_sha256, read_items
 from auditor.judges.base import Judge
-from auditor.judges.registry import build_judges, needs_llm
+from auditor.judges.registry import judges_for, needs_llm
 from auditor.llm.errors import BudgetExceeded
 from auditor.manifest import InputFile, JudgeEntry, LLMUsage, Manifest, Resume, Status, resume_changes
 from auditor.progress import Progress
@@ -77,15 +77,23 @@ async def run_audit(
         raise UserError(f"{options.input}: input file not found")
     rundir = _prepare_rundir(options)
     async with gateway_for(config, options.record, options.replay, options.cache) as gateway:
-        judges = list(judges) if judges is not None else build_judges(config, gateway)
-        batch = _Batch(config, options, rundir, judges)
-        result = await batch.run()
-        if gateway is not None:
-            result.manifest.llm = LLMUsage(
-                model=gateway.settings.model, total=gateway.total_usage(), by_purpose=gateway.usage
-            )
-            rundir.write_manifest(result.manifest)
-        return result
+        if judges is not None:  # the caller's judges: the caller closes them
+            return await _run_batch(config, options, rundir, list(judges), gateway)
+        async with judges_for(config, gateway) as built:
+            return await _run_batch(config, options, rundir, built, gateway)
+
+
+async def _run_batch(
+    config: AuditConfig, options: RunOptions, rundir: RunDir, judges: list[Judge], gateway: Gateway | None
+) -> RunResult:
+    batch = _Batch(config, options, rundir, judges)
+    result = await batch.run()
+    if gateway is not None:
+        result.manifest.llm = LLMUsage(
+            model=gateway.settings.model, total=gateway.total_usage(), by_purpose=gateway.usage
+        )
+        rundir.write_manifest(result.manifest)
+    return result
 
 
 @contextlib.asynccontextmanager
