@@ -19,6 +19,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -64,6 +65,8 @@ _worker_engine: PIIEngine | None = None
 
 def _start_worker() -> None:
     global _worker_engine
+    # Ctrl-C reaches the whole process group: the run stops and shuts the pool down itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from auditor.pii.engine import build_engine
 
     _worker_engine = build_engine()
