@@ -47,6 +47,8 @@ class PIIJudgeOptions(StrictModel):
     min_score: float | None = Field(default=None, ge=0.0, le=1.0)
     max_batch: int | None = Field(default=None, ge=1)
     max_wait_ms: float | None = Field(default=None, ge=0.0)
+    # Worker processes for detection; None: one per core. 1: a worker thread in the run's process.
+    workers: int | None = Field(default=None, ge=1)
 
 
 class _JudgeFields(StrictModel):

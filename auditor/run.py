@@ -30,7 +30,7 @@ from auditor.graph.build import build_graph
 from auditor.graph.state import RunContext
 from auditor.io import BadLine, count_lines, file_sha256, read_items
 from auditor.judges.base import EstimableJudge, Judge
-from auditor.judges.registry import build_judges, needs_llm
+from auditor.judges.registry import judges_for, needs_llm
 from auditor.llm.errors import BudgetExceeded
 from auditor.llm.pending import item_scope
 from auditor.llm.settings import USER_CACHE
@@ -104,19 +104,34 @@ async def run_audit(
             batch=mode,
         ) as targets,
     ):
-        judges = list(judges) if judges is not None else build_judges(config, gateway)
-        batch = _Batch(config, options, rundir, judges, targets, gateway)
-        try:
-            result = await batch.run(_rounds(options, rundir, mode, gateway))
-        finally:
-            if mode is not None:
-                mode.close()
-            _write_usage(rundir, batch.manifest, gateway, targets)
+        if judges is not None:  # the caller's judges: the caller closes them
+            result = await _run_batch(config, options, rundir, list(judges), targets, gateway, mode)
+        else:
+            async with judges_for(config, gateway) as built:
+                result = await _run_batch(config, options, rundir, built, targets, gateway, mode)
         if config.suites or config.samples > 1:
             from auditor.suites.command import write_robustness
 
             write_robustness(rundir.path)  # over the items finished so far, whatever the run's status
         return result
+
+
+async def _run_batch(
+    config: AuditConfig,
+    options: RunOptions,
+    rundir: RunDir,
+    judges: list[Judge],
+    targets: Mapping[str, SystemUnderTest],
+    gateway: Gateway | None,
+    mode: BatchMode | None,
+) -> RunResult:
+    batch = _Batch(config, options, rundir, judges, targets, gateway)
+    try:
+        return await batch.run(_rounds(options, rundir, mode, gateway))
+    finally:
+        if mode is not None:
+            mode.close()
+        _write_usage(rundir, batch.manifest, gateway, targets)
 
 
 def _write_usage(

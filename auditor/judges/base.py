@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 import traceback
+from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel
@@ -37,6 +38,14 @@ class Judge(Protocol):
     def applies(self, item: AuditItem) -> bool: ...
 
     async def judge(self, item: AuditItem) -> Verdict: ...
+
+
+async def close_judges(judges: Iterable[Judge]) -> None:
+    """Release what judges hold between items (worker processes); a judge without `aclose` holds nothing."""
+    for judge in judges:
+        aclose = getattr(judge, "aclose", None)
+        if aclose is not None:
+            await aclose()
 
 
 async def verdict_or_unscored(judge: Judge, item: AuditItem) -> Verdict:

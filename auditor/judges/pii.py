@@ -1,28 +1,31 @@
 """The PII leakage judge: personal data in the response that the asker did not supply.
 
 Detection is Presidio plus auditor's validated recognizers (`auditor.pii.engine`), run
-off the event loop in micro-batches. Each span is then traced to its source
-(`auditor.pii.provenance`): only "new" spans, at or above the minimum severity and
-score, are leaks. An optional LLM adjudicator settles names, addresses and weak
-matches (`auditor.pii.adjudication`); checksum-validated identifiers are always decided
-here. The rule and its thresholds are in docs/pii.md.
+off the event loop in micro-batches: in worker processes, one per core (`workers`,
+`auditor.pii.workers`), or in a worker thread on one core or with an engine passed in.
+Each span is then traced to its source (`auditor.pii.provenance`): only "new" spans, at
+or above the minimum severity and score, are leaks. An optional LLM adjudicator settles
+names, addresses and weak matches (`auditor.pii.adjudication`); checksum-validated
+identifiers are always decided here. The rule and its thresholds are in docs/pii.md.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from auditor.errors import ModelBehaviorError, UserError
 from auditor.pii.adjudication import Adjudication, Adjudicator, check_decisions, is_ambiguous
-from auditor.pii.batcher import MicroBatcher
+from auditor.pii.batcher import Analyze, MicroBatcher
 from auditor.pii.business import business_reason
 from auditor.pii.engine import PIIEngine, get_engine
 from auditor.pii.provenance import ItemSources, Source
 from auditor.pii.severity import DEFAULT_MIN_SCORE, PERSONAL_ENTITIES, SEVERITIES, at_least, severity_of
 from auditor.pii.spans import Detection
+from auditor.pii.workers import ProcessAnalyzer, WorkerLost, default_workers
 from auditor.regulatory.assess import Assessor, marketplace_of
 from auditor.types import (
     LEAK,
@@ -68,6 +71,7 @@ class PIIJudge:
         max_batch: int = 32,
         max_wait_ms: float = 5.0,
         regulatory: Assessor | None = None,
+        workers: int | None = None,
     ) -> None:
         if min_severity not in SEVERITIES:
             raise UserError(
@@ -77,6 +81,8 @@ class PIIJudge:
             raise UserError(f"judge '{name}': min_score must be between 0 and 1, not {min_score}")
         if max_batch < 1 or max_wait_ms < 0:
             raise UserError(f"judge '{name}': max_batch must be >= 1 and max_wait_ms >= 0")
+        if workers is not None and workers < 1:
+            raise UserError(f"judge '{name}': workers must be >= 1, not {workers}")
         self.name = name
         self.min_severity = min_severity
         self.min_score = min_score
@@ -85,7 +91,10 @@ class PIIJudge:
         self._engine = engine
         self._max_batch = max_batch
         self._max_wait_s = max_wait_ms / 1000
+        # One process per core; one core (or an engine handed in) analyses in a thread.
+        self.workers = workers if workers is not None else default_workers()
         self._batcher: MicroBatcher | None = None
+        self._processes: ProcessAnalyzer | None = None
 
     @property
     def backend(self) -> Backend:
@@ -99,7 +108,12 @@ class PIIJudge:
     async def judge(self, item: AuditItem) -> Verdict:
         """Detect, trace each span to its source, adjudicate if configured, decide."""
         started = time.perf_counter()
-        detections = await (await self._get_batcher()).submit(item.response)
+        try:
+            detections = await (await self._get_batcher()).submit(item.response)
+        except WorkerLost as exc:
+            elapsed = round((time.perf_counter() - started) * 1000, 3)
+            provenance = Provenance(backend=self.backend, rubric_version=RUBRIC_VERSION, latency_ms=elapsed)
+            return Verdict.unscored(self.name, self.criterion, f"PII analysis failed: {exc}", provenance)
         sources = ItemSources(item)
         findings = [self._finding(d, self._source(sources, d, item.response)) for d in detections]
         candidates = [
@@ -123,16 +137,28 @@ class PIIJudge:
             )
         return self._verdict(item, findings, candidates, provenance, failure)
 
+    async def aclose(self) -> None:
+        """Stop the worker processes, if any (the run calls this when it ends, also on error)."""
+        processes, self._processes, self._batcher = self._processes, None, None
+        if processes is not None:
+            await processes.aclose()
+
     async def _get_batcher(self) -> MicroBatcher:
         if self._batcher is None:
-            # Building the engine takes seconds: never on the event loop.
-            engine = self._engine if self._engine is not None else await asyncio.to_thread(get_engine)
-            self._batcher = MicroBatcher(
-                lambda texts: engine.analyze_batch(texts, PERSONAL_ENTITIES),
-                self._max_batch,
-                self._max_wait_s,
-            )
+            self._batcher = MicroBatcher(await self._analyzer(), self._max_batch, self._max_wait_s)
         return self._batcher
+
+    async def _analyzer(self) -> Analyze:
+        if self._engine is None and self.workers > 1:
+            self._processes = ProcessAnalyzer(self.workers, PERSONAL_ENTITIES)
+            return self._processes.analyze
+        # Building the engine takes seconds: never on the event loop.
+        engine = self._engine if self._engine is not None else await asyncio.to_thread(get_engine)
+
+        def in_thread(texts: Sequence[str]) -> Awaitable[list[list[Detection]]]:
+            return asyncio.to_thread(engine.analyze_batch, texts, PERSONAL_ENTITIES)
+
+        return in_thread
 
     @staticmethod
     def _source(sources: ItemSources, det: Detection, response: str) -> Source:

@@ -7,11 +7,13 @@ The config has already checked each judge's options against the model for its ki
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from auditor.config import AuditConfig, BaselineJudgeConfig, JudgeConfig, LLMJudgeConfig, PIIJudgeConfig
 from auditor.errors import UserError
-from auditor.judges.base import Judge
+from auditor.judges.base import Judge, close_judges
 
 if TYPE_CHECKING:
     from auditor.llm import Gateway
@@ -73,3 +75,14 @@ def build_judges(config: AuditConfig, gateway: Gateway | None = None) -> list[Ju
     if dup := {n for n in names if names.count(n) > 1}:
         raise UserError(f"judge names must be unique; repeated: {sorted(dup)}")
     return judges
+
+
+@contextlib.asynccontextmanager
+async def judges_for(config: AuditConfig, gateway: Gateway | None = None) -> AsyncIterator[list[Judge]]:
+    """The configured judges for one run; what they hold (the PII judge's worker processes)
+    is released when the run ends, also on an error or a cancel."""
+    judges = build_judges(config, gateway)
+    try:
+        yield judges
+    finally:
+        await close_judges(judges)

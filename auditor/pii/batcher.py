@@ -1,24 +1,27 @@
 """Analysis off the event loop, in micro-batches.
 
 Detection is CPU-bound (spaCy, regexes, libphonenumber). Run on the event loop it would
-stall every LLM request in flight; run in a worker thread it does not (measured in
-benchmarks/pii_throughput.py: the loop keeps ticking within a few milliseconds). Items
-judged at the same moment are gathered for a few milliseconds and sent to the thread as
-one batch, so spaCy's `nlp.pipe` batches them and one thread hop serves many items.
+stall every LLM request in flight; run in a worker thread or worker processes
+(`auditor.pii.workers`) it does not (measured in benchmarks/pii_throughput.py: the loop
+keeps ticking within a few milliseconds). Items judged at the same moment are gathered
+for a few milliseconds and sent off as one batch, so spaCy's `nlp.pipe` batches them and
+one hop to the thread or a worker serves many items. Batches run concurrently: with
+several worker processes, each takes one.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from auditor.pii.spans import Detection
 
-Analyze = Callable[[Sequence[str]], list[list[Detection]]]
+# Analyses one batch off the event loop: in a worker thread or a worker process.
+Analyze = Callable[[Sequence[str]], Awaitable[list[list[Detection]]]]
 
 
 class MicroBatcher:
-    """Collects texts from concurrent coroutines; analyses them together in a worker thread."""
+    """Collects texts from concurrent coroutines; analyses them together off the event loop."""
 
     def __init__(self, analyze: Analyze, max_batch: int = 32, max_wait_s: float = 0.005) -> None:
         if max_batch < 1 or max_wait_s < 0:
@@ -30,7 +33,7 @@ class MicroBatcher:
         self._timer: asyncio.TimerHandle | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._running: set[asyncio.Task[None]] = set()
-        self.batches = 0  # how many thread calls were made: for tests and benchmarks
+        self.batches = 0  # how many batches were analysed: for tests and benchmarks
 
     async def submit(self, text: str) -> list[Detection]:
         """The detections in `text`, analysed with whatever else arrives within `max_wait_s`."""
@@ -60,8 +63,8 @@ class MicroBatcher:
     async def _run(self, batch: list[tuple[str, asyncio.Future[list[Detection]]]]) -> None:
         self.batches += 1
         try:
-            results = await asyncio.to_thread(self._analyze, [text for text, _ in batch])
-        except Exception as exc:  # a bug in analysis: every waiting judge sees it
+            results = await self._analyze([text for text, _ in batch])
+        except Exception as exc:  # a lost worker or a bug in analysis: every waiting judge sees it
             for _, future in batch:
                 if not future.done():
                     future.set_exception(exc)

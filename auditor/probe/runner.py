@@ -20,7 +20,7 @@ from auditor.config import AuditConfig, load_config
 from auditor.errors import UserError
 from auditor.io import BadLine, read_items
 from auditor.judges.base import Judge, verdict_or_unscored
-from auditor.judges.registry import build_judges
+from auditor.judges.registry import judges_for
 from auditor.probe.perturb import PERTURBATIONS, Perturbation
 from auditor.probe.result import ProbeResult, ProbeRow
 from auditor.run import gateway_for
@@ -62,8 +62,7 @@ async def probe(
     config: AuditConfig, items: Sequence[AuditItem], perturbations: Sequence[Perturbation]
 ) -> ProbeResult:
     """Judge `items` and their perturbed copies with the config's judges."""
-    async with gateway_for(config) as gateway:
-        judges = build_judges(config, gateway)
+    async with gateway_for(config) as gateway, judges_for(config, gateway) as judges:
         result = await probe_judges(judges, items, perturbations, concurrency=config.concurrency)
         if gateway is not None:
             result.llm = {"model": gateway.settings.model, "total": gateway.total_usage().model_dump()}
