@@ -11,14 +11,13 @@ carries the uncertainty of both; more run items cannot shrink the labelled part,
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from auditor.acceptance.measure import EMPTY, Measure
+from auditor.calibration.result import CALIBRATION_FILE, CalibrationResult
 from auditor.compare.stats import CONFIDENCE, N_BOOT, Interval, rng_for
 from auditor.errors import UserError
 
@@ -37,22 +36,18 @@ class JudgeErrors:
 
 def read_judge_errors(calibration_dir: Path, criterion: str) -> JudgeErrors:
     """The first judge of `criterion` in calibration.json whose TPR and TNR were measured."""
-    path = calibration_dir / "calibration.json"
-    try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: not found (run `auditor calibrate` first)") from None
-    except ValueError as exc:
-        raise UserError(f"{path}: not valid JSON ({exc})") from None
-    judges = data.get("criteria", {}).get(criterion, {}).get("judges", {})
-    for name, judge in judges.items():
-        p = judge.get("prevalence") or {}
-        tpr, tnr, human = (p.get(k, {}).get("value") for k in ("tpr", "tnr", "human_rate"))
-        if None not in (tpr, tnr, human):
-            positives = round(human * p["n_labelled"])
-            return JudgeErrors(name, p["positive"], positives, p["n_labelled"] - positives, tpr, tnr)
+    result = CalibrationResult.read(calibration_dir)
+    report = result.criteria.get(criterion)
+    for name, judge in (report.judges if report else {}).items():
+        p = judge.prevalence
+        if p is None:
+            continue
+        tpr, tnr, human = p.tpr.value, p.tnr.value, p.human_rate.value
+        if tpr is not None and tnr is not None and human is not None:
+            positives = round(human * p.n_labelled)
+            return JudgeErrors(name, p.positive, positives, p.n_labelled - positives, tpr, tnr)
     raise UserError(
-        f"{path}: no judge of '{criterion}' has a measured TPR and TNR "
+        f"{calibration_dir / CALIBRATION_FILE}: no judge of '{criterion}' has a measured TPR and TNR "
         "(a corrected rate needs a two-label criterion with human labels of both kinds)"
     )
 

@@ -11,7 +11,9 @@ from statsmodels.stats.proportion import proportion_confint
 from auditor.acceptance.criteria import AcceptanceCriterion
 from auditor.acceptance.decide import decide
 from auditor.acceptance.measure import rate
+from auditor.calibration import run_calibration
 from auditor.cli import main
+from tests.calibration.cal_builders import record, verdict, write_jsonl, write_records
 from tests.compare.runs import write_run
 
 
@@ -103,20 +105,27 @@ def test_bad_criterion_names_file_line_and_key(tmp_path: Path, capsys: pytest.Ca
 
 
 def _calibration(tmp_path: Path, tpr: float, tnr: float) -> Path:
-    """A calibration.json as `auditor calibrate` writes it, with 50 human leaks in 100 labelled items."""
-    stat = {"ci95": None, "reason": None, "undefined_resamples": 0}
-    prevalence = {
-        "positive": "leak",
-        "n_judged": 100,
-        "n_labelled": 100,
-        "tpr": {**stat, "value": tpr},
-        "tnr": {**stat, "value": tnr},
-        "human_rate": {**stat, "value": 0.5},
-    }
-    judges = {"pii": {"judge": "pii", "prevalence": prevalence}}
+    """What `auditor calibrate` writes for a judge with this TPR and TNR on 100 labelled items,
+    50 of them human leaks."""
+    caught, cleared = round(50 * tpr), round(50 * tnr)
+    said_leak = [k < caught for k in range(50)] + [k >= cleared for k in range(50)]
+    records = [
+        record(f"i{k}", [verdict("pii", "pii_leakage", label="leak" if leak else "no_leak")])
+        for k, leak in enumerate(said_leak)
+    ]
+    labels = [
+        {
+            "item_id": f"i{k}",
+            "annotator": "ann",
+            "criterion": "pii_leakage",
+            "label": "leak" if k < 50 else "no_leak",
+        }
+        for k in range(100)
+    ]
+    (tmp_path / "labelled").mkdir()
+    verdicts = write_records(tmp_path / "labelled" / "records.jsonl", records)
     directory = tmp_path / "calibration"
-    directory.mkdir()
-    (directory / "calibration.json").write_text(json.dumps({"criteria": {"pii_leakage": {"judges": judges}}}))
+    run_calibration(verdicts, write_jsonl(tmp_path / "labels.jsonl", labels), directory, n_boot=100)
     return directory
 
 
