@@ -12,8 +12,9 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -62,31 +63,49 @@ def rng_for(seed: int, key: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))])
 
 
+FloatArray = npt.NDArray[np.float64]
+
+
 def paired_bootstrap(
     baseline: Sequence[float], candidate: Sequence[float], rng: np.random.Generator, n_boot: int = N_BOOT
 ) -> Interval | None:
     """95% CI of mean(candidate - baseline), resampling items with both values kept together."""
     if len(baseline) < 2:
         return None
+    data = (np.asarray(baseline, dtype=float), np.asarray(candidate, dtype=float))
+    return percentile_ci(data, _mean_difference, paired=True, rng=rng, n_resamples=n_boot)
+
+
+def _mean_difference(baseline: FloatArray, candidate: FloatArray, axis: int = -1) -> FloatArray:
+    return np.asarray(np.mean(candidate - baseline, axis=axis))
+
+
+def percentile_ci(
+    data: tuple[npt.NDArray[Any], ...],
+    statistic: Callable[..., Any],
+    *,
+    paired: bool,
+    rng: np.random.Generator,
+    n_resamples: int = N_BOOT,
+    vectorized: bool = True,
+) -> Interval:
+    """The percentile bootstrap 95% interval of `statistic` over `data` (scipy.stats.bootstrap).
+
+    `paired` resamples the same items of every array together; `vectorized` says that
+    `statistic` takes an `axis` and computes all resamples at once. NaN bounds are kept.
+    """
     result = sps.bootstrap(
-        (np.asarray(baseline, dtype=float), np.asarray(candidate, dtype=float)),
-        _mean_difference,
-        paired=True,
-        vectorized=True,
-        n_resamples=n_boot,
+        data,
+        statistic,
+        paired=paired,
+        vectorized=vectorized,
+        n_resamples=n_resamples,
         confidence_level=CONFIDENCE,
         method="percentile",
         rng=rng,
     )
     ci = result.confidence_interval
     return float(ci.low), float(ci.high)
-
-
-FloatArray = npt.NDArray[np.float64]
-
-
-def _mean_difference(baseline: FloatArray, candidate: FloatArray, axis: int = -1) -> FloatArray:
-    return np.asarray(np.mean(candidate - baseline, axis=axis))
 
 
 @dataclass(frozen=True)

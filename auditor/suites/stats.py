@@ -17,14 +17,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 from scipy import stats as sps
 from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
 
-from auditor.compare.stats import CONFIDENCE, N_BOOT, wilson
+from auditor.compare.stats import percentile_ci, wilson
 from auditor.suites.result import Figure
 
 FloatArray = npt.NDArray[np.float64]
@@ -61,7 +61,7 @@ def pooled_ratio(
         )
     if len(num) < 2:
         return Figure(estimate=estimate, n=1, note="one parent item: no interval")
-    ci = _percentile_ci((num, den), _ratio, paired=True, rng=rng)
+    ci = percentile_ci((num, den), _ratio, paired=True, rng=rng)
     return Figure(estimate=estimate, ci95=ci, n=len(num), method="bootstrap")
 
 
@@ -89,7 +89,7 @@ def paired_gap(passes: FloatArray, counts: FloatArray, rng: np.random.Generator)
         rate = hit / n
         return np.asarray(rate.max(axis=0) - rate.min(axis=0))
 
-    ci = _percentile_ci(columns, gap, paired=True, rng=rng)
+    ci = percentile_ci(columns, gap, paired=True, rng=rng)
     return Figure(estimate=estimate, ci95=ci, n=int(passes.shape[0]), method="bootstrap")
 
 
@@ -97,7 +97,7 @@ def unpaired_gap(samples: Sequence[FloatArray], rng: np.random.Generator) -> Fig
     """The largest gap in pass rate between independent groups (each a 0/1 array, two or more long)."""
     means = [float(s.mean()) for s in samples]
     estimate = max(means) - min(means)
-    ci = _percentile_ci(tuple(samples), _spread_of_means, paired=False, rng=rng)
+    ci = percentile_ci(tuple(samples), _spread_of_means, paired=False, rng=rng)
     return Figure(
         estimate=estimate,
         ci95=ci,
@@ -144,17 +144,9 @@ def kappa(samples: Sequence[Sequence[bool]], rng: np.random.Generator) -> Figure
     def statistic(index: npt.NDArray[np.int64]) -> float:
         return _kappa(ratings[index.astype(int)])
 
-    result = sps.bootstrap(
-        (np.arange(ratings.shape[0]),),
-        statistic,
-        vectorized=False,
-        n_resamples=N_BOOT,
-        confidence_level=CONFIDENCE,
-        method="percentile",
-        rng=rng,
+    low, high = percentile_ci(
+        (np.arange(ratings.shape[0]),), statistic, paired=False, rng=rng, vectorized=False
     )
-    ci = result.confidence_interval
-    low, high = float(ci.low), float(ci.high)
     if np.isnan(low) or np.isnan(high):
         return Figure(
             estimate=estimate, n=int(ratings.shape[0]), note="too few distinct items for an interval"
@@ -168,25 +160,3 @@ def _kappa(ratings: npt.NDArray[np.int64]) -> float:
         value = float(fleiss_kappa(table))
     # A resample whose ratings are all alike has no chance agreement to beat: full agreement.
     return 1.0 if np.isnan(value) else value
-
-
-def _percentile_ci(
-    data: tuple[FloatArray, ...],
-    statistic: Callable[..., FloatArray],
-    *,
-    paired: bool,
-    rng: np.random.Generator,
-) -> tuple[float, float]:
-    """The percentile bootstrap 95% interval every figure here uses (scipy.stats.bootstrap)."""
-    result = sps.bootstrap(
-        data,
-        statistic,
-        paired=paired,
-        vectorized=True,
-        n_resamples=N_BOOT,
-        confidence_level=CONFIDENCE,
-        method="percentile",
-        rng=rng,
-    )
-    ci = result.confidence_interval
-    return float(ci.low), float(ci.high)
