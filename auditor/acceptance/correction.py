@@ -17,8 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from auditor.acceptance.measure import EMPTY, Measure
+from auditor.calibration.bootstrap import CONFIDENCE, rng_for
 from auditor.calibration.result import CALIBRATION_FILE, CalibrationResult
-from auditor.compare.stats import CONFIDENCE, N_BOOT, Interval, rng_for
+from auditor.compare.stats import N_BOOT, Interval
 from auditor.errors import UserError
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from auditor.calibration.bootstrap import rng_for
 from auditor.compare.outcomes import Outcome
-from auditor.compare.stats import Interval, paired_bootstrap, rng_for, t_interval_of, wilson
+from auditor.compare.stats import Interval, paired_bootstrap, t_interval_of, wilson
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from auditor.calibration.bootstrap import rng_for
 from auditor.compare.outcomes import Outcome, Target
 from auditor.compare.stats import (
     Interval,
@@ -20,7 +21,6 @@ from auditor.compare.stats import (
     adjust,
     mcnemar_exact,
     paired_bootstrap,
-    rng_for,
     t_interval,
     wilcoxon_signed_rank,
     wilson,

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +22,8 @@ from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-CONFIDENCE = 0.95
+from auditor.calibration.bootstrap import CONFIDENCE
+
 N_BOOT = 2000
 CORRECTIONS = {"holm": "holm", "bh": "fdr_bh"}
 
@@ -56,11 +56,6 @@ def t_interval_of(mean: float, sd: float, n: int) -> Interval:
         return mean, mean
     half = float(sps.t.ppf(0.5 + CONFIDENCE / 2, n - 1)) * sd / np.sqrt(n)
     return mean - half, mean + half
-
-
-def rng_for(seed: int, key: str) -> np.random.Generator:
-    """One generator per comparison: the same seed and key give the same resamples in any order."""
-    return np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))])
 
 
 FloatArray = npt.NDArray[np.float64]

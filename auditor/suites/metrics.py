@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from auditor.calibration.bootstrap import rng_for
 from auditor.compare.outcomes import Derived, Outcome, Target
-from auditor.compare.stats import rng_for
 from auditor.judges.injection_compliance import INJECTION_COMPLIANCE
 from auditor.suites.result import (
     ALL,

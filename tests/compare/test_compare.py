@@ -12,10 +12,10 @@ from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
+from auditor.calibration.bootstrap import rng_for
 from auditor.cli import main
 from auditor.compare import run_compare
 from auditor.compare.outcomes import load_targets
-from auditor.compare.stats import rng_for
 from auditor.rundir import latest_per_item, read_records
 from tests.compare.runs import write_run
 

@@ -10,7 +10,8 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
 
-from auditor.compare.stats import N_BOOT, rng_for
+from auditor.calibration.bootstrap import rng_for
+from auditor.compare.stats import N_BOOT
 from auditor.suites.command import compute_robustness
 from auditor.suites.result import Robustness
 from auditor.suites.stats import consistency, kappa, pooled_ratio
