@@ -17,10 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-from pydantic import ValidationError
-
 from auditor.errors import UserError
-from auditor.io import BadLine, file_sha256, read_items
+from auditor.io import BadLine, file_sha256, read_items, read_json_model
 from auditor.manifest import Manifest
 from auditor.types import AuditItem, AuditRecord
 
@@ -96,15 +94,9 @@ class RunDir:
         tmp.replace(target)
 
     def read_manifest(self) -> Manifest:
-        path = self.path / MANIFEST
-        try:
-            return Manifest.model_validate_json(path.read_bytes())
-        except FileNotFoundError:
-            raise UserError(f"{self.path}: not a run directory (no {MANIFEST})") from None
-        except ValidationError as exc:
-            problem = exc.errors()[0]
-            where = ".".join(str(p) for p in problem["loc"]) or "(top level)"
-            raise UserError(f"{path}: field '{where}': {problem['msg']}") from None
+        """The run's `Manifest`; no manifest or one of another shape: `UserError`."""
+        missing = f"not found ({self.path} is not a run directory)"
+        return read_json_model(self.path / MANIFEST, Manifest, what="run manifest", missing=missing)
 
 
 def trim_to_whole_records(records_path: Path) -> set[tuple[str, str | None]]:

@@ -172,6 +172,15 @@ def test_a_directory_without_a_run_is_a_user_error(tmp_path: Path) -> None:
         write_report(tmp_path / "missing")
 
 
+def test_a_manifest_of_another_shape_is_a_user_error_naming_the_field(tmp_path: Path) -> None:
+    run = write_run(tmp_path, seller_items()[:1])
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    manifest["status"] = 7
+    (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(UserError, match=r"manifest.json: not a readable run manifest: field 'status'"):
+        write_report(run)
+
+
 def test_a_changed_input_file_is_refused(tmp_path: Path) -> None:
     run = write_run(tmp_path, seller_items())
     items = tmp_path / "items.jsonl"
