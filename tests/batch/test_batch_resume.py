@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from subprocess import Popen
 
 import pytest
 
@@ -22,7 +23,7 @@ N_ITEMS = 120
 pytestmark = pytest.mark.slow
 
 
-def wait_for_batch(log: Path, server: FakeOpenAI, proc: subprocess.Popen[str]) -> None:
+def wait_for_batch(log: Path, server: FakeOpenAI, proc: Popen[str]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.batches.created and log.is_file() and '"id": "batch-' in log.read_text():
@@ -33,32 +34,30 @@ def wait_for_batch(log: Path, server: FakeOpenAI, proc: subprocess.Popen[str]) -
     pytest.fail("no batch was created")
 
 
-def test_kill_during_polling_then_resume_submits_nothing_twice(tmp_path: Path) -> None:
+def start_polling_run(tmp_path: Path, server: FakeOpenAI, n_items: int) -> tuple[Path, Path, Popen[str]]:
+    """`auditor run --batch` on `n_items` in a child process, once its batch is in flight
+    (and stays so until the test lowers the delay): the config, the run directory, the process."""
     items, config, out = tmp_path / "items.jsonl", tmp_path / "config.yaml", tmp_path / "run"
-    make_items(items, N_ITEMS)
+    make_items(items, n_items)
+    server.respond_with(scripted_reply)
+    write_config(config, items, server.base_url)
+    server.batches.behaviour.delay_s = 3600
+    command = ["run", str(config), "--out", str(out), "--batch", "--no-progress"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "auditor.cli", *command],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    wait_for_batch(out / "batch" / "batch.json", server, proc)
+    return config, out, proc
+
+
+def test_kill_during_polling_then_resume_submits_nothing_twice(tmp_path: Path) -> None:
     with FakeOpenAI() as server:
-        server.respond_with(scripted_reply)
-        write_config(config, items, server.base_url)
-        server.batches.behaviour.delay_s = 3600  # in progress until the test says otherwise
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "auditor.cli",
-                "run",
-                str(config),
-                "--out",
-                str(out),
-                "--batch",
-                "--no-progress",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        wait_for_batch(out / "batch" / "batch.json", server, proc)
+        config, out, proc = start_polling_run(tmp_path, server, N_ITEMS)
         time.sleep(0.3)  # a few polls
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)  # reads and closes its pipes
@@ -78,31 +77,8 @@ def test_kill_during_polling_then_resume_submits_nothing_twice(tmp_path: Path) -
 
 
 def test_sigterm_while_polling_stops_cleanly_and_resume_finishes(tmp_path: Path) -> None:
-    items, config, out = tmp_path / "items.jsonl", tmp_path / "config.yaml", tmp_path / "run"
-    make_items(items, 20)
     with FakeOpenAI() as server:
-        server.respond_with(scripted_reply)
-        write_config(config, items, server.base_url)
-        server.batches.behaviour.delay_s = 3600
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "auditor.cli",
-                "run",
-                str(config),
-                "--out",
-                str(out),
-                "--batch",
-                "--no-progress",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
-        wait_for_batch(out / "batch" / "batch.json", server, proc)
+        config, out, proc = start_polling_run(tmp_path, server, 20)
         proc.send_signal(signal.SIGTERM)
         stdout, _ = proc.communicate(timeout=30)
         assert proc.returncode == 130 and "--resume" in stdout
