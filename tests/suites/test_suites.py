@@ -155,19 +155,6 @@ def test_a_derived_item_is_not_derived_again() -> None:
     assert derive([{"name": "distractor"}], derived) == []
 
 
-def test_an_unknown_suite_or_option_names_the_file_and_line(tmp_path: Path) -> None:
-    path = tmp_path / "c.yaml"
-    path.write_text("suites:\n  - name: typos\n    rat: 0.1\n", encoding="utf-8")
-    with pytest.raises(UserError, match=r"c.yaml:3: unknown key 'suites.0.rat'"):
-        load_config(path)
-    path.write_text("suites:\n  - name: counterfactual\n    groups: [US, XX]\n", encoding="utf-8")
-    with pytest.raises(UserError, match=r"c.yaml:2: .*unknown group"):
-        load_config(path)
-    path.write_text("suites:\n  - name: tyops\n", encoding="utf-8")
-    with pytest.raises(UserError, match=r"c.yaml:2: 'suites.0.name'"):
-        load_config(path)
-
-
 def _settings(server: FakeOpenAI, tmp_path: Path) -> LLMSettings:
     return LLMSettings(
         model=FAKE_MODEL, base_url=server.base_url, api_key_env=KEY_ENV, cache_dir=str(tmp_path / "cache"),
@@ -222,16 +209,30 @@ def test_a_model_that_gives_no_usable_rewrite_skips_the_variant(
         assert asyncio.run(run()) == []
 
 
-def test_a_robustness_criterion_that_names_the_wrong_suite_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("yaml_text", "message"),
+    [
+        ("suites:\n  - name: typos\n    rat: 0.1\n", r"c.yaml:3: unknown key 'suites.0.rat'"),
+        ("suites:\n  - name: counterfactual\n    groups: [US, XX]\n", r"c.yaml:2: .*unknown group"),
+        ("suites:\n  - name: tyops\n", r"c.yaml:2: 'suites.0.name'"),
+        (
+            "acceptance:\n  - {suite: typos, metric: comply_rate, max: 0.0}\n",
+            r"c.yaml:2: .*comply_rate belongs to the injection suite",
+        ),
+        (
+            "acceptance:\n  - {metric: max_gap, max: 0.1}\n",
+            r"max_gap needs 'suite: counterfactual' or 'across: FIELD'",
+        ),
+        ("acceptance:\n  - {metric: pass_flip_rate, max: 0.1}\n", r"pass_flip_rate needs 'suite'"),
+    ],
+    ids=["unknown-option", "unknown-group", "unknown-suite", "wrong-suite", "gap-of-what", "flips-of-what"],
+)
+def test_a_bad_suite_or_robustness_criterion_names_the_file_and_line(
+    tmp_path: Path, yaml_text: str, message: str
+) -> None:
     path = tmp_path / "c.yaml"
-    path.write_text("acceptance:\n  - {suite: typos, metric: comply_rate, max: 0.0}\n", encoding="utf-8")
-    with pytest.raises(UserError, match=r"c.yaml:2: .*comply_rate belongs to the injection suite"):
-        load_config(path)
-    path.write_text("acceptance:\n  - {metric: max_gap, max: 0.1}\n", encoding="utf-8")
-    with pytest.raises(UserError, match=r"max_gap needs 'suite: counterfactual' or 'across: FIELD'"):
-        load_config(path)
-    path.write_text("acceptance:\n  - {metric: pass_flip_rate, max: 0.1}\n", encoding="utf-8")
-    with pytest.raises(UserError, match=r"pass_flip_rate needs 'suite'"):
+    path.write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(UserError, match=message):
         load_config(path)
 
 
