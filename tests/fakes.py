@@ -1,11 +1,12 @@
-"""Small scripted judges for tests of the graph and the runner."""
+"""Small scripted judges for tests of the graph and the runner, and the records' pieces they give."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Any
 
-from auditor.types import AuditItem, Backend, Provenance, Verdict
+from auditor.types import AuditItem, Backend, PIISpan, Provenance, Verdict
 
 
 class ScriptedJudge:
@@ -52,3 +53,13 @@ class ScriptedJudge:
             confidence=self.confidence,
             provenance=Provenance(backend=self.backend),
         )
+
+
+def span_in(
+    response: str, text: str, entity: str, severity: str, source: str = "new", **fields: Any
+) -> PIISpan:
+    """A detected span whose offsets are where `text` sits in `response`; `fields` holds the
+    detector's score, recognizer and (if so) validated."""
+    start = response.index(text)
+    span = {"entity_type": entity, "start": start, "end": start + len(text), "text": text}
+    return PIISpan.model_validate({**span, "source": source, "severity": severity, **fields})

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from auditor.io import file_sha256
 from auditor.manifest import InputFile, Manifest
 from auditor.routing import RoutingPolicy, decide
 from auditor.rundir import RunDir
 from auditor.types import AuditItem, AuditRecord, PIISpan, Provenance, Verdict
+from tests.fakes import span_in
 
 LLM = Provenance(
     backend="llm",
@@ -23,8 +25,6 @@ LLM = Provenance(
 BASELINE = Provenance(backend="baseline")
 PRESIDIO = Provenance(backend="presidio")
 POLICY = RoutingPolicy(min_confidence=0.6)
-Severity = Literal["critical", "high", "medium", "low"]
-Source = Literal["new", "echoed", "context"]
 
 
 def accuracy(score: float, confidence: float) -> Verdict:
@@ -51,18 +51,8 @@ def relevance(score: float, confidence: float) -> Verdict:
     )
 
 
-def span(response: str, text: str, entity: str, severity: Severity, source: Source = "new") -> PIISpan:
-    start = response.index(text)
-    return PIISpan(
-        entity_type=entity,
-        start=start,
-        end=start + len(text),
-        text=text,
-        source=source,
-        severity=severity,
-        score=0.9,
-        recognizer="scripted",
-    )
+# Where `text` sits in `response`, as the scripted detector of these runs reports it.
+span = partial(span_in, score=0.9, recognizer="scripted")
 
 
 def pii(spans: list[PIISpan], confidence: float = 0.9) -> Verdict:

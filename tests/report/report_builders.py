@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from auditor.io import count_lines, file_sha256
 from auditor.manifest import Manifest
 from auditor.rundir import RunDir
 from auditor.types import AuditRecord, Evidence, PIISpan, Provenance, Route, Verdict
+from tests.fakes import span_in
 
 BASELINE = Provenance(backend="baseline", rubric_version="acc-1")
 LLM = Provenance(
@@ -48,20 +50,8 @@ class Item:
     reference: str | None = "The reference answer."
 
 
-def span(response: str, text: str, entity: str, severity: str, source: str = "new") -> PIISpan:
-    """A span whose offsets are where `text` sits in `response`."""
-    start = response.index(text)
-    return PIISpan(
-        entity_type=entity,
-        start=start,
-        end=start + len(text),
-        text=text,
-        source=source,
-        severity=severity,
-        score=0.99,
-        recognizer="test",
-        validated=True,
-    )
+# Where `text` sits in `response`, found and validated by a checksum.
+span = partial(span_in, score=0.99, recognizer="test", validated=True)
 
 
 def scored(
