@@ -190,7 +190,8 @@ def test_degenerate_inputs_give_reasons_not_nan(tmp_path: Path) -> None:
     assert "undefined: one category only" in (out / "calibration.md").read_text(encoding="utf-8")
 
 
-def test_pairwise_mode_writes_its_report(tmp_path: Path) -> None:
+def pairwise_inputs(tmp_path: Path) -> tuple[Path, Path]:
+    """Judge j picks A on 12 items in both orders; two annotators pick A too."""
     verdicts = write_jsonl(
         tmp_path / "pairs.jsonl",
         [
@@ -203,6 +204,11 @@ def test_pairwise_mode_writes_its_report(tmp_path: Path) -> None:
         tmp_path / "human_pairs.jsonl",
         [{"item_id": f"p{k}", "annotator": a, "winner": "A"} for k in range(12) for a in ("ann_a", "ann_b")],
     )
+    return verdicts, labels
+
+
+def test_pairwise_mode_writes_its_report(tmp_path: Path) -> None:
+    verdicts, labels = pairwise_inputs(tmp_path)
     result = run_calibration(verdicts, labels, tmp_path / "out", pairwise=True, n_boot=200)
     assert sorted(p.name for p in result.files) == ["calibration.json", "calibration.md", "pairwise.png"]
     data = strict_json(tmp_path / "out" / "calibration.json")
@@ -213,18 +219,7 @@ def test_pairwise_mode_writes_its_report(tmp_path: Path) -> None:
 
 
 def test_pairwise_verdicts_are_recognised_without_the_flag(tmp_path: Path) -> None:
-    verdicts = write_jsonl(
-        tmp_path / "pairs.jsonl",
-        [
-            {"item_id": f"p{k}", "judge": "j", "winner": "A", "swapped": s}
-            for k in range(12)
-            for s in (False, True)
-        ],
-    )
-    labels = write_jsonl(
-        tmp_path / "human_pairs.jsonl",
-        [{"item_id": f"p{k}", "annotator": a, "winner": "A"} for k in range(12) for a in ("ann_a", "ann_b")],
-    )
+    verdicts, labels = pairwise_inputs(tmp_path)
     out = tmp_path / "out"
     code = main(
         [
