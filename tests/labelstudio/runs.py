@@ -28,26 +28,22 @@ POLICY = RoutingPolicy(min_confidence=0.6)
 
 
 def accuracy(score: float, confidence: float) -> Verdict:
-    return Verdict(
-        judge="accuracy_llm",
-        criterion="accuracy",
-        score=score,
-        passed=score >= 4,
-        confidence=confidence,
-        reasoning=f"scripted accuracy {score:g}",
-        provenance=LLM,
-    )
+    return _scripted("accuracy_llm", "accuracy", LLM, score, confidence)
 
 
 def relevance(score: float, confidence: float) -> Verdict:
+    return _scripted("relevance_baseline", "relevance", BASELINE, score, confidence)
+
+
+def _scripted(judge: str, criterion: str, provenance: Provenance, score: float, confidence: float) -> Verdict:
     return Verdict(
-        judge="relevance_baseline",
-        criterion="relevance",
+        judge=judge,
+        criterion=criterion,
         score=score,
         passed=score >= 4,
         confidence=confidence,
-        reasoning=f"scripted relevance {score:g}",
-        provenance=BASELINE,
+        reasoning=f"scripted {criterion} {score:g}",
+        provenance=provenance,
     )
 
 
