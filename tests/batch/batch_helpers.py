@@ -60,6 +60,15 @@ def write_config(
     )
 
 
+def batch_config(directory: Path, n_items: int, base_url: str, **options: Any) -> Path:
+    """`n_items` generated items (items.jsonl) and a config judging them (config.yaml, with
+    `write_config`'s `options`) in `directory`; the config's path."""
+    items, config = directory / "items.jsonl", directory / "config.yaml"
+    make_items(items, n_items)
+    write_config(config, items, base_url, **options)
+    return config
+
+
 def audit(config: Path, out: Path, *extra: str) -> int:
     return main(["run", str(config), "--out", str(out), "--no-progress", *extra])
 

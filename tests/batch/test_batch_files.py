@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from auditor.testing import ChatRequest
-from tests.batch.batch_helpers import audit, make_items, records, write_config
+from tests.batch.batch_helpers import audit, batch_config, records
 from tests.judges_llm.scripted_model import scripted_reply
 
 NOWHERE = "https://batch-only.invalid/v1"  # never contacted: every answer comes from the files
@@ -50,9 +50,8 @@ def test_export_then_ingest_of_another_engines_output_finishes_the_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)  # nothing is sent, so no key is needed
-    items, config, exported = tmp_path / "items.jsonl", tmp_path / "config.yaml", tmp_path / "exported"
-    make_items(items, 30)
-    write_config(config, items, NOWHERE)
+    config = batch_config(tmp_path, 30, NOWHERE)
+    exported = tmp_path / "exported"
     out = tmp_path / "run"
     assert audit(config, out, "--batch-export", str(exported)) == 0
     printed = capsys.readouterr().out
@@ -92,9 +91,7 @@ def test_export_then_ingest_of_another_engines_output_finishes_the_run(
 
 
 def test_ingest_without_an_exported_round_says_what_to_do(tmp_path: Path) -> None:
-    items, config = tmp_path / "items.jsonl", tmp_path / "config.yaml"
-    make_items(items, 3)
-    write_config(config, items, NOWHERE)
+    config = batch_config(tmp_path, 3, NOWHERE)
     (tmp_path / "run").mkdir()
     stray = tmp_path / "results.jsonl"
     stray.write_text("")
@@ -104,9 +101,8 @@ def test_ingest_without_an_exported_round_says_what_to_do(tmp_path: Path) -> Non
 def test_a_malformed_output_line_names_the_file_line_and_field(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    items, config, exported = tmp_path / "items.jsonl", tmp_path / "config.yaml", tmp_path / "exported"
-    make_items(items, 3)
-    write_config(config, items, NOWHERE)
+    config = batch_config(tmp_path, 3, NOWHERE)
+    exported = tmp_path / "exported"
     assert audit(config, tmp_path / "run", "--batch-export", str(exported)) == 0
     results = exported / "round-1" / "results-001.jsonl"
     results.write_text('{"custom_id": "abc", "response": {"status_code": 200, "body": {}}}\n{"id": 1}\n')
@@ -115,9 +111,8 @@ def test_a_malformed_output_line_names_the_file_line_and_field(
 
 
 def test_a_waiting_batch_run_is_not_started_again_by_accident(tmp_path: Path) -> None:
-    items, config, exported = tmp_path / "items.jsonl", tmp_path / "config.yaml", tmp_path / "exported"
-    make_items(items, 4)
-    write_config(config, items, NOWHERE)
+    config = batch_config(tmp_path, 4, NOWHERE)
+    exported = tmp_path / "exported"
     out = tmp_path / "run"
     assert audit(config, out, "--batch-export", str(exported)) == 0
     assert audit(config, out, "--batch-export", str(exported)) == 2  # --resume or --overwrite, please

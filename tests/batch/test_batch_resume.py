@@ -14,7 +14,7 @@ from subprocess import Popen
 import pytest
 
 from auditor.testing import FakeOpenAI
-from tests.batch.batch_helpers import audit, comparable, make_items, records, write_config
+from tests.batch.batch_helpers import audit, batch_config, comparable, records
 from tests.judges_llm.scripted_model import scripted_reply
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,10 +37,8 @@ def wait_for_batch(log: Path, server: FakeOpenAI, proc: Popen[str]) -> None:
 def start_polling_run(tmp_path: Path, server: FakeOpenAI, n_items: int) -> tuple[Path, Path, Popen[str]]:
     """`auditor run --batch` on `n_items` in a child process, once its batch is in flight
     (and stays so until the test lowers the delay): the config, the run directory, the process."""
-    items, config, out = tmp_path / "items.jsonl", tmp_path / "config.yaml", tmp_path / "run"
-    make_items(items, n_items)
+    config, out = batch_config(tmp_path, n_items, server.base_url), tmp_path / "run"
     server.respond_with(scripted_reply)
-    write_config(config, items, server.base_url)
     server.batches.behaviour.delay_s = 3600
     command = ["run", str(config), "--out", str(out), "--batch", "--no-progress"]
     proc = subprocess.Popen(

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from auditor.testing import ChatRequest, FakeOpenAI, Reply
-from tests.batch.batch_helpers import audit, comparable, make_items, records, total_cost, write_config
+from tests.batch.batch_helpers import (
+    audit,
+    batch_config,
+    comparable,
+    records,
+    total_cost,
+)
 from tests.judges_llm.scripted_model import scripted_reply
 
 N_ITEMS = 1000
@@ -25,9 +31,7 @@ def server() -> Iterator[FakeOpenAI]:
 def test_a_batch_run_writes_the_records_an_online_run_writes_at_half_the_price(
     server: FakeOpenAI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    items, config = tmp_path / "items.jsonl", tmp_path / "config.yaml"
-    make_items(items, N_ITEMS)
-    write_config(config, items, server.base_url)
+    config = batch_config(tmp_path, N_ITEMS, server.base_url)
     assert audit(config, tmp_path / "online", "--no-cache") == 0
     online_requests = len(server.chat_requests)
     assert online_requests == N_ITEMS + N_ITEMS // 2  # relevance for all, accuracy where a reference is
@@ -52,9 +56,7 @@ def test_a_batch_run_writes_the_records_an_online_run_writes_at_half_the_price(
 def test_error_lines_missing_lines_and_shuffled_output_end_with_every_item_judged_or_unscored(
     server: FakeOpenAI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    items, config = tmp_path / "items.jsonl", tmp_path / "config.yaml"
-    make_items(items, 200)
-    write_config(config, items, server.base_url)
+    config = batch_config(tmp_path, 200, server.base_url)
     server.batches.behaviour.error_rate = 0.2
     server.batches.behaviour.missing_rate = 0.2
     server.batches.behaviour.shuffle = True
@@ -79,9 +81,7 @@ def test_error_lines_missing_lines_and_shuffled_output_end_with_every_item_judge
 
 
 def test_an_expired_batch_retries_what_it_did_not_answer(server: FakeOpenAI, tmp_path: Path) -> None:
-    items, config = tmp_path / "items.jsonl", tmp_path / "config.yaml"
-    make_items(items, 40)
-    write_config(config, items, server.base_url)
+    config = batch_config(tmp_path, 40, server.base_url)
     server.batches.behaviour.expire = True  # every batch answers only its first half
     assert audit(config, tmp_path / "run", "--batch", "--no-cache") == 0
     verdicts = [v for r in records(tmp_path / "run") for v in r["verdicts"]]
@@ -92,9 +92,7 @@ def test_an_expired_batch_retries_what_it_did_not_answer(server: FakeOpenAI, tmp
 
 
 def test_failed_requests_can_be_retried_online_instead(server: FakeOpenAI, tmp_path: Path) -> None:
-    items, config = tmp_path / "items.jsonl", tmp_path / "config.yaml"
-    make_items(items, 60)
-    write_config(config, items, server.base_url, retry="online")
+    config = batch_config(tmp_path, 60, server.base_url, retry="online")
     server.batches.behaviour.missing_rate = 0.25
     assert audit(config, tmp_path / "run", "--batch", "--no-cache") == 0
     assert server.batches.created == 1
@@ -105,9 +103,7 @@ def test_failed_requests_can_be_retried_online_instead(server: FakeOpenAI, tmp_p
 
 
 def test_an_invalid_batch_answer_is_re_asked_in_the_next_round(server: FakeOpenAI, tmp_path: Path) -> None:
-    items, config = tmp_path / "items.jsonl", tmp_path / "config.yaml"
-    make_items(items, 10)
-    write_config(config, items, server.base_url)
+    config = batch_config(tmp_path, 10, server.base_url)
 
     def first_reply_invalid(request: ChatRequest) -> str | Reply:
         """Item 3's first request gets a reply that is not JSON; its re-ask gets a valid one."""
@@ -130,9 +126,7 @@ def test_an_invalid_batch_answer_is_re_asked_in_the_next_round(server: FakeOpenA
 def test_batch_answers_also_land_in_the_response_cache_for_later_online_runs(
     server: FakeOpenAI, tmp_path: Path
 ) -> None:
-    items, config = tmp_path / "items.jsonl", tmp_path / "config.yaml"
-    make_items(items, 20)
-    write_config(config, items, server.base_url)
+    config = batch_config(tmp_path, 20, server.base_url)
     assert audit(config, tmp_path / "batched", "--batch") == 0
     assert audit(config, tmp_path / "online") == 0
     assert server.chat_requests == []  # every answer came from the cache the batch filled
@@ -141,9 +135,7 @@ def test_batch_answers_also_land_in_the_response_cache_for_later_online_runs(
 
 
 def test_a_round_above_the_file_limit_goes_out_as_several_batches(server: FakeOpenAI, tmp_path: Path) -> None:
-    items, config = tmp_path / "items.jsonl", tmp_path / "config.yaml"
-    make_items(items, 30)
-    write_config(config, items, server.base_url, per_file=20)
+    config = batch_config(tmp_path, 30, server.base_url, per_file=20)
     assert audit(config, tmp_path / "run", "--batch", "--no-cache") == 0
     assert server.batches.created == 3  # 45 requests, 20 per file
     log = json.loads((tmp_path / "run" / "batch" / "batch.json").read_text())
@@ -156,9 +148,7 @@ def test_a_round_above_the_file_limit_goes_out_as_several_batches(server: FakeOp
 def test_a_run_needing_more_rounds_than_max_rounds_stops_with_one_line(
     server: FakeOpenAI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    items, config = tmp_path / "items.jsonl", tmp_path / "config.yaml"
-    make_items(items, 2)
-    write_config(config, items, server.base_url)
+    config = batch_config(tmp_path, 2, server.base_url)
     text = config.read_text().replace("poll_interval_s: 0.05,", "poll_interval_s: 0.05, max_rounds: 1,")
     config.write_text(text)
     # item 0's replies are never valid, so its re-ask needs a second round
