@@ -118,17 +118,22 @@ def test_a_threshold_measured_on_another_judge_is_not_applied(
     assert route([v("r", "relevance", 5, confidence=0.99)], policy).decision == "auto_accept"
 
 
-def test_a_threshold_without_a_recorded_judge_is_not_applied(tmp_path: Path) -> None:
-    path = tmp_path / "thresholds.json"
-    entry = {
+def threshold_entry(min_confidence: float) -> dict[str, object]:
+    """One criterion of a thresholds.json, as `auditor calibrate` writes it (no judge identity)."""
+    return {
         "judge": "a",
         "target": {"metric": "agreement", "value": 0.9},
         "n": 50,
-        "min_confidence": 0.7,
+        "min_confidence": min_confidence,
         "achieved": 0.9,
         "n_accepted": 30,
         "auto_accept_share": 0.6,
     }
+
+
+def test_a_threshold_without_a_recorded_judge_is_not_applied(tmp_path: Path) -> None:
+    path = tmp_path / "thresholds.json"
+    entry = threshold_entry(min_confidence=0.7)
     path.write_text(json.dumps({"version": 1, "criteria": {"accuracy": entry}}))
     policy = RoutingPolicy.from_config(RoutingConfig(thresholds_file=str(path)))
     assert route([v("a", "accuracy", 5, confidence=0.99)], policy).reasons == ["stale_calibration:accuracy"]
@@ -136,15 +141,7 @@ def test_a_threshold_without_a_recorded_judge_is_not_applied(tmp_path: Path) -> 
 
 def test_bad_thresholds_file_is_a_user_error(tmp_path: Path) -> None:
     path = tmp_path / "t.json"
-    entry = {
-        "judge": "a",
-        "target": {"metric": "agreement", "value": 0.9},
-        "n": 50,
-        "min_confidence": 7,
-        "achieved": 0.9,
-        "n_accepted": 30,
-        "auto_accept_share": 0.6,
-    }
+    entry = threshold_entry(min_confidence=7)
     path.write_text(json.dumps({"criteria": {"accuracy": entry}}))
     with pytest.raises(UserError, match=r"criteria\.accuracy\.min_confidence"):
         RoutingPolicy.from_config(RoutingConfig(thresholds_file=str(path)))

@@ -37,13 +37,18 @@ def test_rendering_names_every_missing_variable() -> None:
     )
 
 
-def test_a_bad_rubric_names_file_line_and_field(tmp_path: Path) -> None:
-    text = (PACKAGE_DIR / "rubrics" / "relevance.yaml").read_text().replace("pass_levels:", "pass_level:")
+def rubric_error(tmp_path: Path, text: str) -> tuple[Path, str]:
+    """Where `text` was written as a rubric file, and the UserError loading it raised."""
     path = tmp_path / "bad.yaml"
     path.write_text(text)
     with pytest.raises(UserError) as info:
         load_rubric(path)
-    message = str(info.value)
+    return path, str(info.value)
+
+
+def test_a_bad_rubric_names_file_line_and_field(tmp_path: Path) -> None:
+    text = (PACKAGE_DIR / "rubrics" / "relevance.yaml").read_text().replace("pass_levels:", "pass_level:")
+    path, message = rubric_error(tmp_path, text)
     assert f"{path}:" in message and "unknown key 'pass_level'" in message
     assert "'pass_levels': Field required" in message
 
@@ -52,10 +57,7 @@ def test_levels_must_match_the_scale(tmp_path: Path) -> None:
     text = (
         (PACKAGE_DIR / "rubrics" / "relevance.yaml").read_text().replace('  "1": Does not', '  "0": Does not')
     )
-    path = tmp_path / "bad.yaml"
-    path.write_text(text)
-    with pytest.raises(UserError, match="'levels' must describe exactly the scale's points"):
-        load_rubric(path)
+    assert "'levels' must describe exactly the scale's points" in rubric_error(tmp_path, text)[1]
 
 
 def test_any_edit_changes_the_recorded_version(tmp_path: Path) -> None:
@@ -77,10 +79,6 @@ def test_an_examples_evidence_must_be_copied_from_its_response(tmp_path: Path) -
         'evidence: ["The fee for books is 15%."]',
     )
     assert text != shipped
-    path = tmp_path / "bad.yaml"
-    path.write_text(text)
-    with pytest.raises(UserError) as info:
-        load_rubric(path)
-    message = str(info.value)
+    path, message = rubric_error(tmp_path, text)
     assert f"{path}:" in message and "examples.0" in message
     assert "evidence 'The fee for books is 15%.' is not copied from the example's response" in message
