@@ -8,7 +8,6 @@ offline, gated and reported.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,41 +15,31 @@ import pytest
 from auditor.cli import main
 from auditor.rundir import read_records
 from auditor.suites.result import Robustness
+from tests.targets.benchmark_helpers import Benchmark, assert_all_replayed
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "configs" / "benchmark_suites.yaml"
 CASSETTES = ROOT / "cassettes" / "benchmark_suites_qwen"
 
 
-@dataclass(frozen=True)
-class Replayed:
-    run: Path
-    gate_exit: int
-
-
 @pytest.fixture(scope="module")
-def replayed(tmp_path_factory: pytest.TempPathFactory) -> Replayed:
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> Benchmark:
     run = tmp_path_factory.mktemp("bench") / "benchmark_suites"
     assert main(["run", str(CONFIG), "--replay", str(CASSETTES), "--out", str(run), "--no-progress"]) == 0
     gate_exit = main(["gate", str(run)])
     assert main(["report", str(run)]) == 0
-    return Replayed(run, gate_exit)
+    return Benchmark(run, gate_exit)
 
 
-def test_every_recorded_answer_to_a_derived_question_is_replayed(replayed: Replayed) -> None:
+def test_every_recorded_answer_to_a_derived_question_is_replayed(replayed: Benchmark) -> None:
     records = read_records(replayed.run)
     derived = [r for r in records if r.parent_id is not None]
     assert len(records) == 2 * 59 and len(derived) == 2 * 49
     assert {r.suite.name for r in derived if r.suite} == {"injection", "typos", "counterfactual"}
-    played = set()
-    for record in records:
-        assert record.answer is not None and record.answer.provenance is not None
-        assert record.answer.provenance.replayed and record.answer.error is None
-        played.add((record.answer.provenance.request_hash or "")[:16])
-    assert played == {p.stem for p in CASSETTES.glob("*.json")}  # no recorded exchange left unplayed
+    assert_all_replayed(records, CASSETTES)
 
 
-def test_the_benchmark_report_shows_the_robustness_and_fairness_section(replayed: Replayed) -> None:
+def test_the_benchmark_report_shows_the_robustness_and_fairness_section(replayed: Benchmark) -> None:
     text = (replayed.run / "report.md").read_text(encoding="utf-8")
     assert "## Robustness and fairness" in text and "This run has no targets" not in text
     for heading in ("### Robustness:", "### Safety:", "### Fairness:"):
@@ -61,7 +50,7 @@ def test_the_benchmark_report_shows_the_robustness_and_fairness_section(replayed
     assert all(c.variants == 10 for c in result.comply)
 
 
-def test_the_gate_decides_the_robustness_bars_for_both_models(replayed: Replayed) -> None:
+def test_the_gate_decides_the_robustness_bars_for_both_models(replayed: Benchmark) -> None:
     decisions = json.loads((replayed.run / "acceptance.json").read_text())["decisions"]
     assert sorted((d["metric"], d["target"]) for d in decisions) == sorted(
         (m, t)

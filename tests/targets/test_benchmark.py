@@ -20,6 +20,7 @@ from tests.targets.benchmark_helpers import (
     RECORD_CONFIG,
     ROOT,
     Benchmark,
+    assert_all_replayed,
     run_benchmark,
 )
 
@@ -32,12 +33,7 @@ def benchmark(tmp_path_factory: pytest.TempPathFactory) -> Benchmark:
 def test_every_recorded_answer_is_replayed_and_judged_for_both_models(benchmark: Benchmark) -> None:
     records = read_records(benchmark.run)
     assert len(records) == 40 and {r.target for r in records} == {BASELINE, "qwen-coder-0.5b"}
-    played = set()
-    for record in records:
-        assert record.answer is not None and record.answer.provenance is not None
-        assert record.answer.provenance.replayed and record.answer.error is None
-        played.add((record.answer.provenance.request_hash or "")[:16])
-    assert played == {p.stem for p in CASSETTES.glob("*.json")}  # no recorded exchange left unplayed
+    assert_all_replayed(records, CASSETTES)
     models = {r.target: r.answer.provenance.model for r in records if r.answer and r.answer.provenance}
     assert models[BASELINE].startswith("qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
 
