@@ -1,16 +1,14 @@
 """A real `auditor run` process killed mid-run, then resumed: nothing lost, nothing twice."""
 
 import json
-import os
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.child import start_auditor, wait_until
+
 N_ITEMS = 1500
 
 pytestmark = pytest.mark.slow
@@ -41,26 +39,11 @@ def write_config(path: Path, items: Path) -> None:
     )
 
 
-def auditor(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "auditor.cli", *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-
-
 def wait_for_records(records: Path, at_least: int, proc: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if records.exists() and records.read_bytes().count(b"\n") >= at_least:
-            return
-        if proc.poll() is not None:
-            pytest.fail(f"auditor exited early: {proc.communicate()}")
-        time.sleep(0.02)
-    pytest.fail("no records appeared")
+    def enough() -> bool:
+        return records.exists() and records.read_bytes().count(b"\n") >= at_least
+
+    wait_until(enough, proc, "no records appeared", poll_s=0.02)
 
 
 def verdicts_by_item(records: Path) -> dict[str, list[dict]]:
@@ -81,7 +64,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[st
     make_items(items)
     write_config(config, items)
     reference = tmp / "uninterrupted"
-    proc = auditor("run", str(config), "--out", str(reference), "--no-progress")
+    proc = start_auditor("run", str(config), "--out", str(reference), "--no-progress")
     _, err = proc.communicate(timeout=300)
     assert proc.returncode == 0, err
     return config, tmp, verdicts_by_item(reference / "records.jsonl")
@@ -90,14 +73,14 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[st
 def test_sigkill_then_resume_loses_and_duplicates_nothing(setup) -> None:  # type: ignore[no-untyped-def]
     config, tmp, expected = setup
     run = tmp / "killed"
-    proc = auditor("run", str(config), "--out", str(run), "--no-progress")
+    proc = start_auditor("run", str(config), "--out", str(run), "--no-progress")
     wait_for_records(run / "records.jsonl", 100, proc)
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     done_before = (run / "records.jsonl").read_bytes().count(b"\n")
     assert 0 < done_before < N_ITEMS, "the kill must land mid-run"
 
-    resumed = auditor("run", str(config), "--out", str(run), "--resume", "--no-progress")
+    resumed = start_auditor("run", str(config), "--out", str(run), "--resume", "--no-progress")
     out, err = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, err
     assert f"resumed: {done_before} items were already done" in out
@@ -109,7 +92,7 @@ def test_sigkill_then_resume_loses_and_duplicates_nothing(setup) -> None:  # typ
 def test_sigint_finishes_what_is_in_flight_and_prints_the_resume_command(setup) -> None:  # type: ignore[no-untyped-def]
     config, tmp, expected = setup
     run = tmp / "interrupted"
-    proc = auditor("run", str(config), "--out", str(run), "--no-progress")
+    proc = start_auditor("run", str(config), "--out", str(run), "--no-progress")
     wait_for_records(run / "records.jsonl", 100, proc)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from subprocess import Popen
@@ -15,23 +12,19 @@ import pytest
 
 from auditor.testing import FakeOpenAI
 from tests.batch.batch_helpers import audit, batch_config, comparable, records
+from tests.child import start_auditor, wait_until
 from tests.judges_llm.scripted_model import scripted_reply
 
-ROOT = Path(__file__).resolve().parents[2]
 N_ITEMS = 120
 
 pytestmark = pytest.mark.slow
 
 
 def wait_for_batch(log: Path, server: FakeOpenAI, proc: Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.batches.created and log.is_file() and '"id": "batch-' in log.read_text():
-            return
-        if proc.poll() is not None:
-            pytest.fail(f"auditor exited early: {proc.communicate()}")
-        time.sleep(0.05)
-    pytest.fail("no batch was created")
+    def submitted() -> bool:
+        return bool(server.batches.created) and log.is_file() and '"id": "batch-' in log.read_text()
+
+    wait_until(submitted, proc, "no batch was created", poll_s=0.05)
 
 
 def start_polling_run(tmp_path: Path, server: FakeOpenAI, n_items: int) -> tuple[Path, Path, Popen[str]]:
@@ -41,14 +34,7 @@ def start_polling_run(tmp_path: Path, server: FakeOpenAI, n_items: int) -> tuple
     server.respond_with(scripted_reply)
     server.batches.behaviour.delay_s = 3600
     command = ["run", str(config), "--out", str(out), "--batch", "--no-progress"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "auditor.cli", *command],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    proc = start_auditor(*command)
     wait_for_batch(out / "batch" / "batch.json", server, proc)
     return config, out, proc
 
