@@ -46,6 +46,14 @@ def wait_for_records(records: Path, at_least: int, proc: subprocess.Popen[str]) 
     wait_until(enough, proc, "no records appeared", poll_s=0.02)
 
 
+def signalled_mid_run(config: Path, run: Path, sig: signal.Signals) -> subprocess.Popen[str]:
+    """`auditor run` sent `sig` once 100 records are written; the process."""
+    proc = start_auditor("run", str(config), "--out", str(run), "--no-progress")
+    wait_for_records(run / "records.jsonl", 100, proc)
+    proc.send_signal(sig)
+    return proc
+
+
 def verdicts_by_item(records: Path) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for line in records.read_text(encoding="utf-8").splitlines():
@@ -73,9 +81,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[st
 def test_sigkill_then_resume_loses_and_duplicates_nothing(setup) -> None:  # type: ignore[no-untyped-def]
     config, tmp, expected = setup
     run = tmp / "killed"
-    proc = start_auditor("run", str(config), "--out", str(run), "--no-progress")
-    wait_for_records(run / "records.jsonl", 100, proc)
-    proc.send_signal(signal.SIGKILL)
+    proc = signalled_mid_run(config, run, signal.SIGKILL)
     proc.communicate()
     done_before = (run / "records.jsonl").read_bytes().count(b"\n")
     assert 0 < done_before < N_ITEMS, "the kill must land mid-run"
@@ -92,9 +98,7 @@ def test_sigkill_then_resume_loses_and_duplicates_nothing(setup) -> None:  # typ
 def test_sigint_finishes_what_is_in_flight_and_prints_the_resume_command(setup) -> None:  # type: ignore[no-untyped-def]
     config, tmp, expected = setup
     run = tmp / "interrupted"
-    proc = start_auditor("run", str(config), "--out", str(run), "--no-progress")
-    wait_for_records(run / "records.jsonl", 100, proc)
-    proc.send_signal(signal.SIGINT)
+    proc = signalled_mid_run(config, run, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert f"auditor run {config} --resume --out {run}" in out
