@@ -18,7 +18,7 @@ from pathlib import Path
 
 from auditor.config import AuditConfig, JudgeConfig, LLMJudgeConfig
 from auditor.errors import UserError
-from auditor.io import BadLine, read_items
+from auditor.io import BadLine, read_items, require_input
 from auditor.judges.base import EstimableJudge
 from auditor.judges.registry import build_judges
 from auditor.llm import Estimate, Price, estimate
@@ -78,14 +78,12 @@ class DryRunReport:
 
     @property
     def cost_usd(self) -> float | None:
-        costs = [e.cost_usd for e in self.estimates]
-        return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
+        return _total([e.cost_usd for e in self.estimates])
 
     @property
     def batch_cost_usd(self) -> float | None:
         """The same calls at the batch rate (`auditor run --batch`)."""
-        costs = [e.batch_cost_usd for e in self.estimates]
-        return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
+        return _total([e.batch_cost_usd for e in self.estimates])
 
     @property
     def approximate(self) -> bool:
@@ -94,8 +92,7 @@ class DryRunReport:
 
 def estimate_run(config: AuditConfig, input_path: Path) -> DryRunReport:
     """Render every LLM request the run would make and estimate it; call nothing."""
-    if not input_path.is_file():
-        raise UserError(f"{input_path}: input file not found")
+    require_input(input_path)
     llm_judges = [jc for jc in config.judges if isinstance(jc, LLMJudgeConfig)]
     report = DryRunReport(
         config=config.name,
@@ -109,8 +106,7 @@ def estimate_run(config: AuditConfig, input_path: Path) -> DryRunReport:
             if t.responses
         ],
     )
-    report.items, report.bad_lines = _count(input_path, needs_response=not config.targets)
-    items = asyncio.run(_requested_items(config, input_path))
+    items, report.items, report.bad_lines = asyncio.run(_requested_items(config, input_path))
     report.derived = len(items) - report.items
     if suites_call_model(config.suites):
         report.not_estimated.append("suites: the model's paraphrases and translations (one call per variant)")
@@ -120,14 +116,19 @@ def estimate_run(config: AuditConfig, input_path: Path) -> DryRunReport:
     return report
 
 
-async def _requested_items(config: AuditConfig, input_path: Path) -> list[AuditItem]:
-    """The input's items and, with suites or samples, the items derived from them (no model asked)."""
+async def _requested_items(config: AuditConfig, input_path: Path) -> tuple[list[AuditItem], int, int]:
+    """The input's items and, with suites or samples, the items derived from them (no model
+    asked); then how many items and how many bad lines the input holds."""
     suites = run_suites(config.suites, config.samples)
-    items = []
+    items: list[AuditItem] = []
+    read = bad = 0
     for entry in read_items(input_path, needs_response=not config.targets):
-        if isinstance(entry, AuditItem):
-            items += [entry, *await derive_items(entry, suites, None)]
-    return items
+        if isinstance(entry, BadLine):
+            bad += 1
+            continue
+        read += 1
+        items += [entry, *await derive_items(entry, suites, None)]
+    return items, read, bad
 
 
 def _target_estimate(target: TargetConfig, items: list[AuditItem]) -> TargetEstimate:
@@ -176,16 +177,6 @@ def _why_not(jc: JudgeConfig) -> str:
     return f"{jc.name}: {jc.kind} calls no model"
 
 
-def _count(path: Path, needs_response: bool) -> tuple[int, int]:
-    items = bad = 0
-    for entry in read_items(path, needs_response=needs_response):
-        if isinstance(entry, BadLine):
-            bad += 1
-        else:
-            items += 1
-    return items, bad
-
-
 def render_dry_run(report: DryRunReport) -> str:
     """The plain-text report printed by `auditor run --dry-run`."""
     lines = [
@@ -201,48 +192,7 @@ def render_dry_run(report: DryRunReport) -> str:
         if report.judges:
             lines.append(f"model: {report.model}")
         lines += [f"target {t.target} asks model: {t.model}" for t in report.targets]
-        header = (
-            "requests of",
-            "items",
-            "calls",
-            "prompt tokens",
-            "completion tokens",
-            "online USD",
-            "batch USD",
-        )
-        named = [(j.judge, j.items, j.estimate) for j in report.judges]
-        named += [(f"target {t.target}", t.items, t.estimate) for t in report.targets]
-        rows = [
-            (
-                name,
-                str(items),
-                str(e.calls),
-                f"{e.prompt_tokens:,}",
-                f"{e.completion_tokens:,}",
-                _usd(e.cost_usd),
-                _usd(e.batch_cost_usd),
-            )
-            for name, items, e in named
-        ]
-        prompt = sum(e.prompt_tokens for e in report.estimates)
-        completion = sum(e.completion_tokens for e in report.estimates)
-        total = (
-            "total",
-            "",
-            str(report.calls),
-            f"{prompt:,}",
-            f"{completion:,}",
-            _usd(report.cost_usd),
-            _usd(report.batch_cost_usd),
-        )
-        widths = [max(len(r[i]) for r in (header, *rows, total)) for i in range(len(header))]
-        for row in (header, *rows, total):
-            lines.append(
-                "  ".join(
-                    c.ljust(w) if i == 0 else c.rjust(w)
-                    for i, (c, w) in enumerate(zip(row, widths, strict=True))
-                )
-            )
+        lines += _table(report)
         lines.append(_caveats(report))
     lines += [f"not estimated: {why}" for why in report.not_estimated]
     if (
@@ -256,6 +206,42 @@ def render_dry_run(report: DryRunReport) -> str:
     return "\n".join(lines)
 
 
+def _table(report: DryRunReport) -> list[str]:
+    """One row of calls, tokens and cost per judge and asked target, then the total."""
+    header = (
+        "requests of",
+        "items",
+        "calls",
+        "prompt tokens",
+        "completion tokens",
+        "online USD",
+        "batch USD",
+    )
+    named = [(j.judge, j.items, j.estimate) for j in report.judges]
+    named += [(f"target {t.target}", t.items, t.estimate) for t in report.targets]
+    rows = [
+        _cells(name, str(n), e.calls, e.prompt_tokens, e.completion_tokens, e.cost_usd, e.batch_cost_usd)
+        for name, n, e in named
+    ]
+    prompt = sum(e.prompt_tokens for e in report.estimates)
+    completion = sum(e.completion_tokens for e in report.estimates)
+    total = _cells("total", "", report.calls, prompt, completion, report.cost_usd, report.batch_cost_usd)
+    table = (header, *rows, total)
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    return ["  ".join(_aligned(row, widths)) for row in table]
+
+
+def _aligned(row: tuple[str, ...], widths: list[int]) -> list[str]:
+    """The name left-aligned, the figures right-aligned, each in its column's width."""
+    return [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+
+
+def _cells(
+    name: str, items: str, calls: int, prompt: int, completion: int, cost: float | None, batch: float | None
+) -> tuple[str, ...]:
+    return (name, items, str(calls), f"{prompt:,}", f"{completion:,}", _usd(cost), _usd(batch))
+
+
 def _caveats(report: DryRunReport) -> str:
     encoding = report.estimates[0].encoding
     counts = f"approximate token counts ({encoding} encoding)" if report.approximate else "exact token counts"
@@ -267,6 +253,11 @@ def _caveats(report: DryRunReport) -> str:
         replies += " (a target's answer at its max_tokens, an upper bound)"
     batch = "; batch: the same requests through `--batch` at the batch rate (llm.prices batch_discount)"
     return f"{counts}; {replies}, re-asks not included{price}{batch}"
+
+
+def _total(costs: list[float | None]) -> float | None:
+    """The sum, or None when any part has no price."""
+    return None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
 
 
 def _usd(value: float | None) -> str:

@@ -70,12 +70,17 @@ def read_numbered(path: Path, model: type[M]) -> Iterator[tuple[int, M | BadLine
     return _records(path, model)
 
 
+def require_input(path: Path) -> None:
+    """A `UserError` unless `path` is a file (checked before a run touches its output)."""
+    if not path.is_file():
+        raise UserError(f"{path}: input file not found")
+
+
 def _records(path: Path, model: type[M]) -> Iterator[tuple[int, M | BadLine]]:
     suffix = path.suffix.lower()
     if suffix not in (".jsonl", ".csv"):
         raise UserError(f"{path}: unsupported input format '{suffix}' (use .jsonl or .csv)")
-    if not path.is_file():
-        raise UserError(f"{path}: input file not found")
+    require_input(path)
     raw = jsonl_objects(path) if suffix == ".jsonl" else _csv_objects(path)
     for line_no, obj in raw:
         if isinstance(obj, BadLine):

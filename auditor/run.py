@@ -28,7 +28,7 @@ from auditor.config import AuditConfig, JudgeConfig
 from auditor.errors import UserError
 from auditor.graph.build import build_graph
 from auditor.graph.state import RunContext
-from auditor.io import BadLine, count_lines, file_sha256, read_items
+from auditor.io import BadLine, count_lines, file_sha256, read_items, require_input
 from auditor.judges.base import EstimableJudge, Judge
 from auditor.judges.registry import judges_for, needs_llm
 from auditor.llm.errors import BudgetExceeded
@@ -87,8 +87,7 @@ async def run_audit(
 
     `judges` defaults to the config's; pass your own to run custom judges.
     """
-    if not options.input.is_file():
-        raise UserError(f"{options.input}: input file not found")
+    require_input(options.input)
     rundir = _prepare_rundir(options)
     mode = _batch_mode(config, options)
     async with (
@@ -104,11 +103,10 @@ async def run_audit(
             batch=mode,
         ) as targets,
     ):
-        if judges is not None:  # the caller's judges: the caller closes them
-            result = await _run_batch(config, options, rundir, list(judges), targets, gateway, mode)
-        else:
-            async with judges_for(config, gateway) as built:
-                result = await _run_batch(config, options, rundir, built, targets, gateway, mode)
+        # The caller's judges are the caller's to close; the config's are built and closed here.
+        own = judges_for(config, gateway) if judges is None else contextlib.nullcontext(list(judges))
+        async with own as active:
+            result = await _run_batch(config, options, rundir, active, targets, gateway, mode)
         if config.suites or config.samples > 1:
             from auditor.suites.command import write_robustness
 
@@ -172,8 +170,9 @@ def _batch_mode(config: AuditConfig, options: RunOptions) -> BatchMode | None:
 def _rounds(
     options: RunOptions, rundir: RunDir, mode: BatchMode | None, gateway: Gateway | None
 ) -> Rounds | None:
-    if options.batch is None or mode is None:
+    if mode is None:
         return None
+    assert options.batch is not None  # a batch mode exists only for a batch run
     from auditor.batch.rounds import Rounds
     from auditor.llm.batchapi import BatchAPI
 
@@ -243,7 +242,7 @@ class _Batch:
         self.manifest = _start_manifest(config, options, rundir, judges)
         self.done = trim_to_whole_records(rundir.records_path) if options.resume else set()
         self.stop = asyncio.Event()
-        self.stop_reason: list[str] = []
+        self.stop_reason: str | None = None  # the first reason to stop; later ones change nothing
         self.status: Status = "complete"
         self.passes = 0
         # (item id, target) written by this invocation (a batch run makes several passes)
@@ -251,9 +250,8 @@ class _Batch:
         self.waiting = 0  # items of the current pass that wait for a batch answer
 
     def halt(self, status: Status, reason: str) -> None:
-        if not self.stop_reason:
-            self.status = status
-            self.stop_reason.append(reason)
+        if self.stop_reason is None:
+            self.status, self.stop_reason = status, reason
         self.stop.set()
 
     async def run(self, rounds: Rounds | None = None) -> RunResult:
@@ -388,7 +386,7 @@ class _Batch:
     def _finish(self, elapsed: float) -> RunResult:
         new_items = self.stats.items - len(self.done)
         m = self.manifest
-        m.status, m.stop_reason = self.status, self.stop_reason[0] if self.stop_reason else None
+        m.status, m.stop_reason = self.status, self.stop_reason
         m.finished_at, m.elapsed_s = _now(), round(elapsed, 3)
         m.items_per_s = round(new_items / elapsed, 2) if elapsed > 0 else None
         m.counts, m.versions, m.bad_lines = (
@@ -403,7 +401,7 @@ class _Batch:
             stats=self.stats,
             elapsed_s=elapsed,
             skipped_done=len(self.done),
-            stop_reason=self.stop_reason[0] if self.stop_reason else None,
+            stop_reason=self.stop_reason,
             manifest=self.manifest,
         )
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from auditor.config import AuditConfig, load_config
 from auditor.errors import UserError
-from auditor.io import BadLine, read_items
+from auditor.io import BadLine, read_items, require_input
 from auditor.judges.base import Judge, verdict_or_unscored
 from auditor.judges.registry import judges_for
 from auditor.probe.perturb import PERTURBATIONS, Perturbation
@@ -45,8 +45,7 @@ def run_probe(
     path = Path(input or config.input or "")
     if not (input or config.input):
         raise UserError(f"{config_path}: no input given (set 'input:' in the config or pass --input)")
-    if not path.is_file():
-        raise UserError(f"{path}: input file not found")
+    require_input(path)
     if limit is not None and limit < 1:
         raise UserError(f"--limit must be at least 1, not {limit}")
     config = _only_judge(config, judge, config_path)
