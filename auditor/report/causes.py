@@ -9,38 +9,61 @@ the file fails the first report rather than printing a stray brace to stakeholde
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from pydantic import field_validator, model_validator
 
-from auditor.errors import UserError
+from auditor.types import StrictModel
+from auditor.yamlio import load_yaml_model
 
 CAUSES_FILE = Path(__file__).parent / "templates" / "causes.yaml"
 FIELDS = ("title", "cause", "recommendation")
 VARIABLES = frozenset({"count", "items", "criterion", "tag", "entity", "entities", "severity", "judges"})
-SECTIONS = ("tags", "kinds", "criteria")
 FALLBACK = "_other"
+KINDS = ("unscored", "missed", "false_alarm")
 PII_PREFIX = "pii:"
 
 
-@dataclass(frozen=True)
-class CauseText:
+class CauseText(StrictModel):
+    """One entry: a finding's title, its likely cause and the recommendation, with variables."""
+
     title: str
     cause: str
     recommendation: str
 
+    @field_validator(*FIELDS)
+    @classmethod
+    def _known_variables(cls, text: str) -> str:
+        unknown = _variables(text) - VARIABLES
+        if unknown:
+            raise ValueError(f"unknown variable {', '.join(sorted(unknown))}")
+        return text.strip()
+
     def fill(self, **values: str) -> CauseText:
-        return CauseText(*(getattr(self, f).format(**values) for f in FIELDS))
+        # Filled text is no template: braces a value brings in are not variables to check.
+        return CauseText.model_construct(**{f: getattr(self, f).format(**values) for f in FIELDS})
 
 
-@dataclass(frozen=True)
-class Causes:
-    version: str
+class Causes(StrictModel):
+    """The causes file: entries by error tag, by kind of failure and by criterion."""
+
+    version: str = ""
     tags: dict[str, CauseText]
     kinds: dict[str, CauseText]
     criteria: dict[str, CauseText]
+
+    @model_validator(mode="after")
+    def _fallbacks_and_kinds(self) -> Causes:
+        problems = [
+            f"{name}: needs a '{FALLBACK}' entry"
+            for name in ("tags", "criteria")
+            if FALLBACK not in getattr(self, name)
+        ]
+        problems += [f"kinds: needs a '{kind}' entry" for kind in KINDS if kind not in self.kinds]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     def for_tag(self, tag: str) -> CauseText:
         key = "pii" if tag.startswith(("pii-severity:", PII_PREFIX)) else tag
@@ -55,50 +78,8 @@ class Causes:
 
 @cache
 def load_causes(path: Path = CAUSES_FILE) -> Causes:
-    """Read and check the causes file; every problem is named with its entry and field."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise UserError(f"{path}: cannot read the causes file: {exc}") from None
-    if not isinstance(data, dict):
-        raise UserError(f"{path}: expected a mapping with {', '.join(SECTIONS)}")
-    problems: list[str] = []
-    sections = {name: _section(data.get(name), name, problems) for name in SECTIONS}
-    for name in ("tags", "criteria"):
-        if FALLBACK not in sections[name]:
-            problems.append(f"{name}: needs a '{FALLBACK}' entry")
-    for kind in ("unscored", "missed", "false_alarm"):
-        if kind not in sections["kinds"]:
-            problems.append(f"kinds: needs a '{kind}' entry")
-    if problems:
-        raise UserError(f"{path}: " + "; ".join(problems))
-    return Causes(version=str(data.get("version", "")), **sections)
-
-
-def _section(raw: object, name: str, problems: list[str]) -> dict[str, CauseText]:
-    if not isinstance(raw, dict):
-        problems.append(f"'{name}' must be a mapping of entries")
-        return {}
-    out = {}
-    for key, entry in raw.items():
-        where = f"{name}.{key}"
-        if not isinstance(entry, dict):
-            problems.append(f"{where}: must be a mapping with {', '.join(FIELDS)}")
-            continue
-        missing = [f for f in FIELDS if not isinstance(entry.get(f), str)]
-        extra = sorted(set(entry) - set(FIELDS))
-        if missing:
-            problems.append(f"{where}: missing {', '.join(missing)}")
-        if extra:
-            problems.append(f"{where}: unknown field {', '.join(extra)}")
-        if missing or extra:
-            continue
-        for field in FIELDS:
-            unknown = _variables(entry[field]) - VARIABLES
-            if unknown:
-                problems.append(f"{where}.{field}: unknown variable {', '.join(sorted(unknown))}")
-        out[str(key)] = CauseText(*(entry[f].strip() for f in FIELDS))
-    return out
+    """Read and check the causes file; every problem is named with its line and key."""
+    return load_yaml_model(path, Causes, "causes file")
 
 
 def _variables(text: str) -> set[str]:

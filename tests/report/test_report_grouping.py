@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -150,7 +151,17 @@ def test_a_bad_causes_file_names_the_entry_and_the_problem(tmp_path: Path) -> No
     )
     with pytest.raises(UserError) as err:
         load_causes(bad)
+    lines = str(err.value).splitlines()
+    assert all(re.match(rf"{re.escape(str(bad))}:\d+: ", line) for line in lines)  # file and line
     message = str(err.value)
-    assert "tags.refusal.cause: unknown variable cnt" in message
-    assert "tags.deflection: missing title" in message
-    assert "tags.deflection: unknown field headline" in message
+    assert "'tags.refusal.cause': Value error, unknown variable cnt" in message
+    assert "'tags.deflection.title': Field required" in message
+    assert "unknown key 'tags.deflection.headline'" in message
+
+
+def test_a_causes_file_without_a_fallback_entry_says_which(tmp_path: Path) -> None:
+    bad = tmp_path / "causes.yaml"
+    text = CAUSES_FILE.read_text(encoding="utf-8")
+    bad.write_text(text.replace(f"  {FALLBACK}:", "  other:", 1), encoding="utf-8")
+    with pytest.raises(UserError, match=f"tags: needs a '{FALLBACK}' entry"):
+        load_causes(bad)
