@@ -195,18 +195,24 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def read_text_file(path: Path, *, what: str, missing: str) -> str:
+    """The text of a file a user names (`what` it is); missing: a `UserError` saying `missing`,
+    unreadable: one naming the system's reason."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{path}: {missing}") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
+
+
 def read_json_model(path: Path, model: type[M], *, what: str, missing: str) -> M:
     """A JSON file auditor wrote (`what` it is), read back with the model that wrote it.
 
     A missing file is a `UserError` saying `missing`; a file that is not valid JSON or
     not of the model's shape is one naming the file and the field.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: {missing}") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read the {what}: {exc}") from None
+    text = read_text_file(path, what=what, missing=missing)
     try:
         return model.model_validate_json(text)
     except ValidationError as exc:

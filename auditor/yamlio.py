@@ -9,18 +9,14 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from auditor.errors import UserError
+from auditor.io import read_text_file
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def read_yaml(path: Path, what: str) -> tuple[Any, yaml.Node | None]:
     """The parsed data and its node tree (for line numbers); a UserError if unreadable."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{path}: {what} not found") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read {what}: {exc.strerror}") from None
+    text = read_text_file(path, what=what, missing=f"{what} not found")
     try:
         return yaml.safe_load(text), yaml.compose(text)
     except yaml.YAMLError as exc:

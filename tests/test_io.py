@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import UserError
-from auditor.io import BadLine, read_items, read_models
+from auditor.io import BadLine, read_items, read_models, read_text_file
 from auditor.types import AuditItem, HumanLabel
 
 
@@ -105,3 +105,15 @@ def test_unreadable_inputs_are_user_errors(tmp_path: Path, name: str) -> None:
         path.write_text("x", encoding="utf-8")
     with pytest.raises(UserError, match=name):
         list(read_items(path))
+
+
+def test_a_missing_or_unreadable_file_a_user_names_is_one_line_saying_which(tmp_path: Path) -> None:
+    from auditor.config import load_config
+    from auditor.thresholds import Thresholds
+
+    with pytest.raises(UserError, match=r"t.json: no thresholds here"):
+        read_text_file(tmp_path / "t.json", what="thresholds file", missing="no thresholds here")
+    with pytest.raises(UserError, match=rf"^{tmp_path}: cannot read the config file: Is a directory$"):
+        load_config(tmp_path)
+    with pytest.raises(UserError, match=rf"^{tmp_path}: cannot read the thresholds file: Is a directory$"):
+        Thresholds.read(tmp_path)
