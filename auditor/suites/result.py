@@ -7,13 +7,12 @@ Every figure carries its 95% CI and how it was computed (`method`), over how man
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from auditor.errors import UserError
+from auditor.io import read_json_model
 from auditor.types import StrictModel
 
 ROBUSTNESS = "robustness.json"
@@ -127,10 +126,7 @@ class Robustness(StrictModel):
         path = run_dir / ROBUSTNESS
         if not path.is_file():
             return None
-        try:
-            return cls.model_validate(json.loads(path.read_text(encoding="utf-8")))
-        except (ValueError, ValidationError) as exc:
-            raise UserError(f"{path}: not a robustness file auditor can read ({exc})") from None
+        return read_json_model(path, cls, what="robustness file", missing="not found")
 
 
 def format_figure(figure: Figure) -> str:

@@ -12,6 +12,7 @@ from statsmodels.stats.inter_rater import aggregate_raters, fleiss_kappa
 
 from auditor.calibration.bootstrap import rng_for
 from auditor.compare.stats import N_BOOT
+from auditor.errors import UserError
 from auditor.suites.command import compute_robustness
 from auditor.suites.result import Robustness
 from auditor.suites.stats import consistency, kappa, pooled_ratio
@@ -65,6 +66,10 @@ def test_robustness_json_is_read_back_by_the_same_model(tmp_path: Path) -> None:
     written = compute_robustness(run)
     written.write(run)
     assert Robustness.read(run) == written
+    (run / "robustness.json").write_text('{"flips": 3}', encoding="utf-8")
+    not_ours = r"robustness.json: not a readable robustness file: field 'run': required field is missing"
+    with pytest.raises(UserError, match=not_ours):
+        Robustness.read(run)
 
 
 def test_no_flip_at_all_gets_a_wilson_interval_not_a_point(tmp_path: Path) -> None:
