@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from auditor.acceptance.correction import corrected_failure_rate, read_judge_errors
 from auditor.acceptance.criteria import ROBUSTNESS_METRICS, AcceptanceCriterion
 from auditor.acceptance.decide import Decision, decide
 from auditor.acceptance.measure import Measure, leak_rate, mean_score, pass_rate, pass_rate_drop
+from auditor.acceptance.result import GateFile
 from auditor.acceptance.robustness import robustness_measure
 from auditor.compare.outcomes import Outcome, Target, load_targets
 from auditor.config import load_config
@@ -20,7 +19,6 @@ from auditor.rundir import RunDir
 from auditor.suites.command import compute_robustness
 from auditor.suites.result import Robustness
 
-ACCEPTANCE = "acceptance.json"
 EXIT_GO, EXIT_NO_GO, EXIT_INCONCLUSIVE = 0, 1, 3
 VERDICTS = {EXIT_GO: "go", EXIT_NO_GO: "no-go", EXIT_INCONCLUSIVE: "inconclusive"}
 
@@ -76,17 +74,15 @@ def run_gate(
         for d in _decide(spec, target, _baseline(spec, targets, default_baseline), context)
     ]
     code = exit_code(decisions)
-    path = run / ACCEPTANCE
-    payload: dict[str, Any] = {
-        "verdict": VERDICTS[code],
-        "exit_code": code,
-        "criteria_from": source,
-        "baseline_run": str(baseline_run) if baseline_run else None,
-        "calibration": str(calibration) if calibration else None,
-        "decisions": [asdict(d) for d in decisions],
-    }
-    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    return GateResult(decisions, code, path)
+    written = GateFile(
+        verdict=VERDICTS[code],
+        exit_code=code,
+        criteria_from=source,
+        baseline_run=str(baseline_run) if baseline_run else None,
+        calibration=str(calibration) if calibration else None,
+        decisions=decisions,
+    )
+    return GateResult(decisions, code, written.write(run))
 
 
 def exit_code(decisions: Sequence[Decision]) -> int:

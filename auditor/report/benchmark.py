@@ -4,13 +4,13 @@ against a baseline (`auditor compare`), read from the files those commands leave
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import UserError
 
-ACCEPTANCE = "acceptance.json"
 COMPARISON = Path("comparison") / "comparison.json"
 MAX_IDS = 30  # regressed item ids shown per regression; comparison.json has them all
 
@@ -35,16 +35,20 @@ class ComparisonSection:
 
 
 def read_go_no_go(run_dir: Path) -> GoNoGo | None:
-    data = _read(run_dir / ACCEPTANCE)
-    if data is None:
+    # Imported here: acceptance reaches report through compare's plots, so a module-level
+    # import would close a cycle.
+    from auditor.acceptance.result import GateFile
+
+    gate = GateFile.read(run_dir)
+    if gate is None:
         return None
     headers = ["status", "criterion", "metric", "bar", "target", "slice", "items", "estimate [95% CI]", "why"]
     rows = [
-        [d["status"].upper(), d["criterion"], d["metric"], d["bar"], d["target"], d["slice"] or "all",
-         str(d["n"]), _estimate(d["estimate"], d["ci95"]), d["reason"]]
-        for d in data["decisions"]
+        [d.status.upper(), d.criterion, d.metric, d.bar, d.target, d.slice or "all",
+         str(d.n), _estimate(d.estimate, d.ci95), d.reason]
+        for d in gate.decisions
     ]  # fmt: skip
-    return GoNoGo(verdict=data["verdict"], table=Table(headers, rows))
+    return GoNoGo(verdict=gate.verdict, table=Table(headers, rows))
 
 
 def read_comparison(run_dir: Path) -> ComparisonSection | None:
@@ -84,7 +88,7 @@ def _read(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def _estimate(value: float | None, ci: list[float] | None) -> str:
+def _estimate(value: float | None, ci: Sequence[float] | None) -> str:
     if value is None:
         return "n/a"
     return f"{value:.3f}" if ci is None else f"{value:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]"

@@ -11,8 +11,10 @@ from statsmodels.stats.proportion import proportion_confint
 from auditor.acceptance.criteria import AcceptanceCriterion
 from auditor.acceptance.decide import decide
 from auditor.acceptance.measure import rate
+from auditor.acceptance.result import GateFile
 from auditor.calibration import run_calibration
 from auditor.cli import main
+from auditor.errors import UserError
 from tests.calibration.cal_builders import record, verdict, write_jsonl, write_records
 from tests.compare.runs import write_run
 
@@ -151,3 +153,17 @@ def test_corrected_without_calibration_says_what_to_pass(
     run = _run(tmp_path, 5, 5, acceptance=[bar])
     assert _gate(run) == 2
     assert "--calibration" in capsys.readouterr().err
+
+
+def test_acceptance_json_is_read_back_by_the_model_that_wrote_it(tmp_path: Path) -> None:
+    run = _run(tmp_path, 98, 2, acceptance=[{"criterion": "accuracy", "metric": "pass_rate", "min": 0.9}])
+    assert _gate(run) == 0
+    gate = GateFile.read(run)
+    assert gate is not None and gate.verdict == "go" and [d.status for d in gate.decisions] == ["pass"]
+    data = json.loads((run / "acceptance.json").read_text())
+    data["decisions"][0]["status"] = "passed"
+    (run / "acceptance.json").write_text(json.dumps(data))
+    with pytest.raises(
+        UserError, match=r"acceptance.json: not a readable acceptance file: field 'decisions.0.status'"
+    ):
+        GateFile.read(run)
