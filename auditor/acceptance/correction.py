@@ -18,7 +18,7 @@ import numpy as np
 
 from auditor.acceptance.measure import EMPTY, Measure
 from auditor.calibration.bootstrap import CONFIDENCE, rng_for
-from auditor.calibration.result import CALIBRATION_FILE, CalibrationResult
+from auditor.calibration.result import CalibrationResult
 from auditor.compare.stats import N_BOOT, Interval
 from auditor.errors import UserError
 
@@ -48,7 +48,7 @@ def read_judge_errors(calibration_dir: Path, criterion: str) -> JudgeErrors:
             positives = round(human * p.n_labelled)
             return JudgeErrors(name, p.positive, positives, p.n_labelled - positives, tpr, tnr)
     raise UserError(
-        f"{calibration_dir / CALIBRATION_FILE}: no judge of '{criterion}' has a measured TPR and TNR "
+        f"{CalibrationResult.file_in(calibration_dir)}: no judge of '{criterion}' has a measured TPR and TNR "
         "(a corrected rate needs a two-label criterion with human labels of both kinds)"
     )
 

@@ -37,9 +37,13 @@ class CalibrationResult(StrictModel):
         """The whole result as JSON text (NaN is an error, not a value)."""
         return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
+    @staticmethod
+    def file_in(directory: Path) -> Path:
+        """`calibration.json` in `directory`, or `directory` itself when it names that file."""
+        return directory / CALIBRATION_FILE if directory.is_dir() else directory
+
     @classmethod
     def read(cls, directory: Path) -> CalibrationResult:
         """`calibration.json` in `directory` (or that file); missing or of another shape: `UserError`."""
-        path = directory / CALIBRATION_FILE if directory.is_dir() else directory
         missing = "no calibration found (run `auditor calibrate` first)"
-        return read_json_model(path, cls, what="calibration file", missing=missing)
+        return read_json_model(cls.file_in(directory), cls, what="calibration file", missing=missing)

@@ -167,3 +167,27 @@ def test_acceptance_json_is_read_back_by_the_model_that_wrote_it(tmp_path: Path)
         UserError, match=r"acceptance.json: not a readable acceptance file: field 'decisions.0.status'"
     ):
         GateFile.read(run)
+
+
+def test_a_calibration_without_a_measured_tpr_says_why_it_cannot_correct(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "labelled").mkdir()
+    records = [record(f"i{k}", [verdict("pii", "pii_leakage", label="no_leak")]) for k in range(20)]
+    labels = [
+        {"item_id": f"i{k}", "annotator": "ann", "criterion": "pii_leakage", "label": "no_leak"}
+        for k in range(20)
+    ]
+    calibration = tmp_path / "calibration"
+    run_calibration(
+        write_records(tmp_path / "labelled" / "records.jsonl", records),
+        write_jsonl(tmp_path / "labels.jsonl", labels),
+        calibration,
+        n_boot=100,
+        positive={"pii_leakage": "leak"},
+    )
+    bar = {"criterion": "pii_leakage", "metric": "leak_rate", "max": 0.5, "corrected": True}
+    run = _run(tmp_path, 5, 5, acceptance=[bar])
+    assert _gate(run, "--calibration", str(calibration)) == 2
+    err = capsys.readouterr().err
+    assert f"{calibration / 'calibration.json'}: no judge of 'pii_leakage' has a measured TPR and TNR" in err
