@@ -33,6 +33,7 @@ from auditor.judges.base import EstimableJudge, Judge
 from auditor.judges.registry import judges_for, needs_llm
 from auditor.llm.errors import BudgetExceeded
 from auditor.llm.pending import item_scope
+from auditor.pii.workers import refuse_in_starting_worker
 from auditor.llm.settings import USER_CACHE
 from auditor.manifest import InputFile, JudgeEntry, LLMUsage, Manifest, Resume, Status, resume_changes
 from auditor.progress import Progress
@@ -87,6 +88,7 @@ async def run_audit(
 
     `judges` defaults to the config's; pass your own to run custom judges.
     """
+    refuse_in_starting_worker()  # an unguarded script imported by a PII worker: not a second run
     if not options.input.is_file():
         raise UserError(f"{options.input}: input file not found")
     rundir = _prepare_rundir(options)
