@@ -35,6 +35,7 @@ from auditor.llm.errors import BudgetExceeded
 from auditor.llm.pending import item_scope
 from auditor.llm.settings import USER_CACHE
 from auditor.manifest import InputFile, JudgeEntry, LLMUsage, Manifest, Resume, Status, resume_changes
+from auditor.pii.workers import refuse_in_starting_worker
 from auditor.progress import Progress
 from auditor.routing import RoutingPolicy
 from auditor.rundir import RunDir, read_records, trim_to_whole_records
@@ -87,6 +88,7 @@ async def run_audit(
 
     `judges` defaults to the config's; pass your own to run custom judges.
     """
+    refuse_in_starting_worker()  # an unguarded script imported by a PII worker: not a second run
     require_input(options.input)
     rundir = _prepare_rundir(options)
     mode = _batch_mode(config, options)

@@ -3,14 +3,20 @@
 Presidio and spaCy hold the GIL: in a worker thread they keep the event loop responsive
 but still share one core with it, and a run with LLM judges and the PII judge becomes
 CPU-bound on that core while the others idle. Here a few long-lived worker processes
-each build the engine once (`_start_worker`, with the same offline `build_engine` as the
-in-process engine) and analyse micro-batches; only texts and detections cross the
+each build the engine once (`_start_worker`: the same `get_engine` as the run's own
+process) and analyse micro-batches; only texts and detections cross the
 process boundary, never the engine.
 
 A worker that dies (killed, out of memory) breaks the whole pool: every batch in flight
 fails with `BrokenProcessPool`. The pool is then replaced and each of those batches is
 sent once more; a batch that fails a second time raises `WorkerLost`, which the judge
 turns into unscored verdicts with the reason. Nothing is silently dropped.
+
+A spawned worker imports the run's main module before it can work. A script that calls
+auditor at its top level, without `if __name__ == "__main__":`, would start the whole
+audit again inside every worker; `refuse_in_starting_worker` stops that (the run raises
+one clear error in the worker), and when no worker ever started, the pool is given up
+for analysis in a thread of the run's process, with a warning that says why.
 """
 
 from __future__ import annotations
@@ -23,13 +29,9 @@ import signal
 from collections.abc import Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING
 
 from auditor.errors import UserError
 from auditor.pii.spans import Detection
-
-if TYPE_CHECKING:
-    from auditor.pii.engine import PIIEngine
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,23 @@ _START_METHOD = "spawn"
 
 class WorkerLost(Exception):
     """A batch's worker process died twice in a row, so its items could not be analysed."""
+
+
+_UNGUARDED = (
+    "auditor was started while a PII worker process was importing your script: a script that "
+    'runs auditor must do it under `if __name__ == "__main__":` (worker processes import the '
+    "main module; see docs/pii.md)"
+)
+
+
+def refuse_in_starting_worker() -> None:
+    """Raise if this process is a worker still importing the run's main module.
+
+    multiprocessing marks a spawned child as `_inheriting` while it imports the parent's
+    main module; a run started then is the parent's script running again, unguarded.
+    """
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise UserError(_UNGUARDED)
 
 
 # Overrides the default (a CI runner whose core count says more than its CPU quota allows).
@@ -59,23 +78,19 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-# The engine of this worker process, built by the pool's initializer.
-_worker_engine: PIIEngine | None = None
-
-
 def _start_worker() -> None:
-    global _worker_engine
     # Ctrl-C reaches the whole process group: the run stops and shuts the pool down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from auditor.pii.engine import build_engine
+    from auditor.pii.engine import get_engine
 
-    _worker_engine = build_engine()
+    get_engine()  # built once per worker, before its first batch
 
 
-def _analyze_in_worker(texts: list[str], entities: list[str]) -> list[list[Detection]]:
-    if _worker_engine is None:  # the initializer failed; the pool reports that itself
-        raise RuntimeError("PII worker started without an engine")
-    return _worker_engine.analyze_batch(texts, entities)
+def _analyze_here(texts: Sequence[str], entities: list[str]) -> list[list[Detection]]:
+    """Analysis in this process: a worker's, or the run's when the workers could not start."""
+    from auditor.pii.engine import get_engine  # built once per process, shared
+
+    return get_engine().analyze_batch(texts, entities)
 
 
 class ProcessAnalyzer:
@@ -84,9 +99,12 @@ class ProcessAnalyzer:
     def __init__(self, workers: int, entities: Collection[str]) -> None:
         if workers < 1:
             raise ValueError("workers must be >= 1")
+        refuse_in_starting_worker()
         self.workers = workers
         self._entities = sorted(entities)
         self._pool: ProcessPoolExecutor | None = None
+        self._started = False  # a worker finished a batch: later deaths are lost workers
+        self.in_thread = False  # the workers never started: this process analyses, in a thread
         self.replacements = 0  # how many times a broken pool was replaced: for tests and logs
 
     @property
@@ -98,6 +116,8 @@ class ProcessAnalyzer:
 
     async def analyze(self, texts: Sequence[str]) -> list[list[Detection]]:
         """The detections of each text; a batch whose worker died is sent once more."""
+        if self.in_thread:
+            return await self._analyze_in_thread(texts)
         pool = self._current_pool()
         try:
             return await self._run(pool, texts)
@@ -109,6 +129,8 @@ class ProcessAnalyzer:
             return await self._run(pool, texts)
         except BrokenProcessPool as exc:
             self._replace(pool)
+            if not self._started:
+                return await self._analyze_in_thread(texts)
             lost = f"the PII worker process died twice while analysing {len(texts)} item(s)"
             raise WorkerLost(lost) from exc
 
@@ -121,7 +143,18 @@ class ProcessAnalyzer:
 
     async def _run(self, pool: ProcessPoolExecutor, texts: Sequence[str]) -> list[list[Detection]]:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(pool, _analyze_in_worker, list(texts), self._entities)
+        found = await loop.run_in_executor(pool, _analyze_here, list(texts), self._entities)
+        self._started = True
+        return found
+
+    async def _analyze_in_thread(self, texts: Sequence[str]) -> list[list[Detection]]:
+        if not self.in_thread:
+            self.in_thread = True
+            log.warning(
+                "PII worker processes could not start (a script that runs auditor needs "
+                '`if __name__ == "__main__":`; see docs/pii.md); analysing in a thread instead'
+            )
+        return await asyncio.to_thread(_analyze_here, texts, self._entities)
 
     def _current_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:

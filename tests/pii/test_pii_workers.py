@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -88,18 +90,64 @@ async def test_a_worker_killed_mid_run_is_replaced_and_its_items_are_redone(in_t
 
 
 async def test_a_batch_whose_worker_dies_twice_becomes_unscored_with_the_reason(monkeypatch):
-    async def always_broken(self, pool, texts):
-        raise BrokenProcessPool("a worker died")
-
-    monkeypatch.setattr(ProcessAnalyzer, "_run", always_broken)
     judge = PIIJudge(workers=2)
     try:
+        first = await judge.judge(demo_items()[0])  # the workers start and finish a batch
+        assert first.scored
+
+        async def always_broken(self, pool, texts):
+            raise BrokenProcessPool("a worker died")
+
+        monkeypatch.setattr(ProcessAnalyzer, "_run", always_broken)
         verdicts = await _judge_all(judge, demo_items()[:3])
         assert judge._processes is not None and judge._processes.replacements == 2
     finally:
         await judge.aclose()
     assert [v.scored for v in verdicts] == [False] * 3 and [v.label for v in verdicts] == [None] * 3
     assert all("PII worker process died twice" in (v.unscored_reason or "") for v in verdicts)
+
+
+async def test_workers_that_never_start_give_way_to_the_thread_with_a_warning(monkeypatch, caplog, in_thread):
+    async def never_starts(self, pool, texts):
+        raise BrokenProcessPool("a worker died while starting")
+
+    monkeypatch.setattr(ProcessAnalyzer, "_run", never_starts)
+    judge = PIIJudge(workers=2)
+    items = demo_items()
+    try:
+        verdicts = await _judge_all(judge, items)
+    finally:
+        await judge.aclose()
+    assert [outcome(v) for v in verdicts] == [in_thread[i.id] for i in items]
+    warnings = [r.getMessage() for r in caplog.records if "could not start" in r.getMessage()]
+    assert len(warnings) == 1 and '__name__ == "__main__"' in warnings[0]
+
+
+UNGUARDED_SCRIPT = """
+import asyncio
+from pathlib import Path
+from auditor.config import AuditConfig, PIIJudgeConfig
+from auditor.run import RunOptions, run_audit
+config = AuditConfig(judges=[PIIJudgeConfig(name="pii", kind="pii", options={"workers": 2})])
+result = asyncio.run(run_audit(config, RunOptions(Path("items.jsonl"), Path("run"), progress=False)))
+print("items", result.stats.items, "unscored", result.stats.judges["pii"].unscored)
+"""
+
+
+def test_a_script_without_a_main_guard_runs_once_and_says_what_to_add(tmp_path):
+    """Spawned workers import the main module: an unguarded script must not audit again in each."""
+    lines = DEMO.read_text(encoding="utf-8").splitlines(keepends=True)[:10]
+    (tmp_path / "items.jsonl").write_text("".join(lines), encoding="utf-8")
+    (tmp_path / "script.py").write_text(UNGUARDED_SCRIPT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run(
+        [sys.executable, "script.py"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["items 10 unscored 0"]  # one run, every item analysed
+    assert 'if __name__ == "__main__":' in done.stderr
+    records = (tmp_path / "run" / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(records) == 10
 
 
 def test_one_worker_means_the_thread_path_and_no_process(engine):

@@ -132,23 +132,41 @@ _CN_ADDRESS = (
     r"(?:[\p{Han}\d]{0,8}?[\d０-９]{1,4}(?:室|楼|栋|幢|单元|层|号楼))*"
 )
 
-_PIECE_PATTERNS: tuple[tuple[Piece, str], ...] = (
-    (Piece.STREET, rf"{_NAME_WORDS}{_SUFFIX}{_NUMBER_SEP}{_NUM}(?!\w)"),
-    (Piece.STREET, rf"\d{{1,6}}[A-Za-z]?,?{_GAP}{_NAME_WORDS}{_SUFFIX}(?!\w)"),
-    (Piece.STREET, rf"{_PREFIX}{_GAP}(?:{_W}{_GAP}|{_W},[ \t]*){{1,5}}?{_NUM}(?!\w)"),
-    (Piece.STREET, rf"{_COMPOUND}{_NUMBER_SEP}{_NUM}(?!\w)"),
-    (Piece.MILITARY, r"(?<!\w)(?:PSC|CMR|Unit)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}(?!\w)"),
-    (Piece.MILITARY, r"(?<!\w)(?:USNS|USNV|USS|USCGC)[ \t]+\p{Lu}[\p{L}'\-]+"),
-    (Piece.MILITARY, r"(?<!\w)(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}(?!\w)"),
-    (Piece.PO_BOX, rf"(?<!\w)(?i:{_PO_BOX})[ \t]*\d{{1,6}}(?!\w)"),
-    (Piece.RESIDENTIAL_UNIT, _FLOOR),
-    (Piece.RESIDENTIAL_UNIT, rf"(?<!\w)(?i:{_UNIT_RESIDENTIAL}){_UNIT_NUMBER}"),
-    (Piece.WEAK, rf"(?<!\w)(?i:{_UNIT_OTHER}){_UNIT_NUMBER}"),
-    (Piece.WEAK, rf"(?<!\w)(?:{_NAME_WORD}{_GAP}){{1,3}}{_SUFFIX}(?!\w)"),
-    (Piece.WEAK, r"(?<![\w.,:/-])\d{1,6}[A-Za-z]?(?![\w/:-]|[.,]\d)"),
-    (Piece.CJK, _JP_ADDRESS),  # prefecture, municipality, district, chome-ban-go or 1-2-3
-    (Piece.CJK, _CN_ADDRESS),  # province, city, district, road, number, building and room
+# The street tail every street-then-number piece ends with: searched first, because the
+# name words in front of it make the full pattern try every position of a text.
+_STREET_TAIL = rf"{_SUFFIX}{_NUMBER_SEP}{_NUM}(?!\w)"
+_COMPOUND_TAIL = rf"(?i:{_alt(_COMPOUND_ENDINGS)}){_NUMBER_SEP}{_NUM}(?!\w)"
+# (kind, pattern, a pattern every match contains: no match of it, no match of the pattern)
+_PIECE_PATTERNS: tuple[tuple[Piece, str, str | None], ...] = (
+    (Piece.STREET, rf"{_NAME_WORDS}{_STREET_TAIL}", _STREET_TAIL),
+    (Piece.STREET, rf"\d{{1,6}}[A-Za-z]?,?{_GAP}{_NAME_WORDS}{_SUFFIX}(?!\w)", None),
+    (Piece.STREET, rf"{_PREFIX}{_GAP}(?:{_W}{_GAP}|{_W},[ \t]*){{1,5}}?{_NUM}(?!\w)", None),
+    (Piece.STREET, rf"{_COMPOUND}{_NUMBER_SEP}{_NUM}(?!\w)", _COMPOUND_TAIL),
+    (Piece.MILITARY, r"(?<!\w)(?:PSC|CMR|Unit)[ \t]+\d{3,5},?[ \t]+Box[ \t]+\d{3,5}(?!\w)", None),
+    (Piece.MILITARY, r"(?<!\w)(?:USNS|USNV|USS|USCGC)[ \t]+\p{Lu}[\p{L}'\-]+", None),
+    (Piece.MILITARY, r"(?<!\w)(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}(?!\w)", None),
+    (Piece.PO_BOX, rf"(?<!\w)(?i:{_PO_BOX})[ \t]*\d{{1,6}}(?!\w)", None),
+    (Piece.RESIDENTIAL_UNIT, _FLOOR, None),
+    (Piece.RESIDENTIAL_UNIT, rf"(?<!\w)(?i:{_UNIT_RESIDENTIAL}){_UNIT_NUMBER}", None),
+    (Piece.WEAK, rf"(?<!\w)(?i:{_UNIT_OTHER}){_UNIT_NUMBER}", None),
+    (Piece.WEAK, rf"(?<!\w)(?:{_NAME_WORD}{_GAP}){{1,3}}{_SUFFIX}(?!\w)", rf"{_SUFFIX}(?!\w)"),
+    (Piece.WEAK, r"(?<![\w.,:/-])\d{1,6}[A-Za-z]?(?![\w/:-]|[.,]\d)", None),
+    (Piece.CJK, _JP_ADDRESS, None),  # prefecture, municipality, district, chome-ban-go or 1-2-3
+    (Piece.CJK, _CN_ADDRESS, None),  # province, city, district, road, number, building and room
 )
+
+
+@dataclass(frozen=True)
+class _PiecePattern:
+    kind: Piece
+    pattern: regex.Pattern[str]
+    required: regex.Pattern[str] | None  # searched first; no match: skip `pattern`
+
+    def finditer(self, text: str) -> list[tuple[int, int, Piece]]:
+        if self.required is not None and self.required.search(text) is None:
+            return []
+        return [(m.start(), m.end(), self.kind) for m in self.pattern.finditer(text)]
+
 
 # Locality lines after a street: postcodes, state/province codes, place names.
 _POSTCODE = (
@@ -192,7 +210,9 @@ class AddressRecognizer(LocalRecognizer):
     """Street addresses: pieces joined, locality lines appended, scored by evidence."""
 
     def __init__(self) -> None:
-        self._pieces = [(kind, regex.compile(p, regex.VERSION1)) for kind, p in _PIECE_PATTERNS]
+        self._pieces = [
+            _PiecePattern(kind, _compile(p), _compile(r) if r else None) for kind, p, r in _PIECE_PATTERNS
+        ]
         self._context = context_regex(ADDRESS_CONTEXT)
         super().__init__(
             supported_entities=[STREET_ADDRESS], name="AddressRecognizer", supported_language="en"
@@ -217,7 +237,7 @@ class AddressRecognizer(LocalRecognizer):
 
     def _chunks(self, text: str) -> list[_Chunk]:
         pieces = sorted(
-            ((m.start(), m.end(), kind) for kind, pattern in self._pieces for m in pattern.finditer(text)),
+            (piece for pattern in self._pieces for piece in pattern.finditer(text)),
             key=lambda p: (p[0], -p[1]),
         )
         chunks: list[_Chunk] = []
@@ -252,6 +272,10 @@ class AddressRecognizer(LocalRecognizer):
         if has_context(self._context, text, chunk.start, window=40):
             score += 0.25
         return round(min(score, 0.95), 2) if score >= 0.4 else 0.0
+
+
+def _compile(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern, regex.VERSION1)
 
 
 def _joinable(gap: str) -> bool:
