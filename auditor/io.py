@@ -206,6 +206,14 @@ def read_text_file(path: Path, *, what: str, missing: str) -> str:
         raise UserError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
 
 
+def write_json_model(path: Path, model: BaseModel) -> Path:
+    """Write `model` as indented JSON to `path`, replaced whole: a reader never sees half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(model.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
 def read_json_model(path: Path, model: type[M], *, what: str, missing: str) -> M:
     """A JSON file auditor wrote (`what` it is), read back with the model that wrote it.
 

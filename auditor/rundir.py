@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from auditor.errors import UserError
-from auditor.io import BadLine, file_sha256, read_items, read_json_model
+from auditor.io import BadLine, file_sha256, read_items, read_json_model, write_json_model
 from auditor.manifest import Manifest
 from auditor.types import AuditItem, AuditRecord
 
@@ -88,10 +88,7 @@ class RunDir:
         return (self.path / MANIFEST).is_file()
 
     def write_manifest(self, manifest: Manifest) -> None:
-        target = self.path / MANIFEST
-        tmp = target.with_suffix(".json.tmp")
-        tmp.write_text(manifest.model_dump_json(indent=2) + "\n", "utf-8")
-        tmp.replace(target)
+        write_json_model(self.path / MANIFEST, manifest)
 
     def read_manifest(self) -> Manifest:
         """The run's `Manifest`; no manifest or one of another shape: `UserError`."""

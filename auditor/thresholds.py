@@ -26,7 +26,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 
 from auditor.errors import UserError
-from auditor.io import read_json_model
+from auditor.io import read_json_model, write_json_model
 from auditor.types import JudgeIdentity, StrictModel
 
 VERSION: Literal[1] = 1
@@ -105,5 +105,4 @@ class Thresholds(StrictModel):
         return read_json_model(path, cls, what="thresholds file", missing=missing)
 
     def write(self, path: Path) -> Path:
-        path.write_text(self.model_dump_json(indent=2) + "\n", encoding="utf-8")
-        return path
+        return write_json_model(path, self)

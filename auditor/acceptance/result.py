@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.acceptance.decide import Decision
-from auditor.io import read_json_model
+from auditor.io import read_json_model, write_json_model
 from auditor.types import StrictModel
 
 ACCEPTANCE = "acceptance.json"
@@ -23,9 +23,7 @@ class GateFile(StrictModel):
 
     def write(self, run_dir: Path) -> Path:
         """Write `run_dir/acceptance.json`."""
-        path = run_dir / ACCEPTANCE
-        path.write_text(self.model_dump_json(indent=2) + "\n", "utf-8")
-        return path
+        return write_json_model(run_dir / ACCEPTANCE, self)
 
     @classmethod
     def read(cls, run_dir: Path) -> GateFile | None:

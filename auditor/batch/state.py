@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, ValidationError
 
 from auditor.errors import UserError
+from auditor.io import write_json_model
 from auditor.types import StrictModel
 
 BATCH_DIR = "batch"
@@ -85,6 +86,4 @@ class BatchLog(StrictModel):
     def write(self, run_dir: Path) -> None:
         path = self.path(run_dir)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(self.model_dump_json(indent=2) + "\n", "utf-8")
-        tmp.replace(path)
+        write_json_model(path, self)

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from auditor.io import read_json_model
+from auditor.io import read_json_model, write_json_model
 from auditor.types import StrictModel
 
 ROBUSTNESS = "robustness.json"
@@ -114,11 +114,7 @@ class Robustness(StrictModel):
 
     def write(self, run_dir: Path) -> Path:
         """Write `run_dir/robustness.json`, replaced whole."""
-        path = run_dir / ROBUSTNESS
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(self.model_dump_json(indent=2) + "\n", encoding="utf-8")
-        tmp.replace(path)
-        return path
+        return write_json_model(run_dir / ROBUSTNESS, self)
 
     @classmethod
     def read(cls, run_dir: Path) -> Robustness | None:
