@@ -142,10 +142,18 @@ class ProcessAnalyzer:
             await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
 
     async def _run(self, pool: ProcessPoolExecutor, texts: Sequence[str]) -> list[list[Detection]]:
+        # One share of the batch per worker: a run's items wait on their batch, so a batch
+        # analysed by one worker while the others idle would set the pace of the run.
         loop = asyncio.get_running_loop()
-        found = await loop.run_in_executor(pool, _analyze_here, list(texts), self._entities)
+        shares = [list(texts[i :: self.workers]) for i in range(min(self.workers, len(texts)))]
+        found = await asyncio.gather(
+            *(loop.run_in_executor(pool, _analyze_here, share, self._entities) for share in shares)
+        )
         self._started = True
-        return found
+        merged: list[list[Detection]] = [[] for _ in texts]
+        for i, share in enumerate(found):
+            merged[i :: self.workers] = share
+        return merged
 
     async def _analyze_in_thread(self, texts: Sequence[str]) -> list[list[Detection]]:
         if not self.in_thread:
