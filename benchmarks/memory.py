@@ -1,80 +1,131 @@
-"""Peak memory while streaming many generated items through `auditor run` (offline judges).
+"""Peak memory while streaming many generated items through `auditor run`, PII judge on.
 
-Runs `auditor run` in a child process for a small and a large input and compares the
-children's peak RSS: flat means the large run needs about what the small one does. The
-small run is large enough (20,000 items) for the judges' bounded text caches to fill, so
-what remains is growth with the input itself (e.g. the set of ids seen, for duplicates).
-Goal: flat, and under 300 MB at 100,000 items.
+Runs `auditor run` with the offline demo's judges (`configs/demo.yaml`: the baseline
+judges and the PII judge, its detection in worker processes, one per core) in a child
+process, for a small and a large input, and samples every 0.25 s the resident memory of
+the run's process and of its PII worker processes (psutil). Reported: the run process's
+peak, the largest worker's peak, and the peak of their sum (an upper bound on what the
+run holds: pages the processes share are counted once per process). Flat means the large
+run needs about what the small one does. Goal: flat, and under 300 MB at 100,000 items.
 
-    .venv/bin/python -m benchmarks.memory [--items 100000] [--small 20000]
+    .venv/bin/python -m benchmarks.memory [--items 100000] [--small 10000] [--workers N]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
+
+from auditor.config import load_config
+from auditor.pii.workers import WORKERS_ENV, default_workers
 from benchmarks._common import save, verdict_line
 from benchmarks.generate import write_items
 
+DEMO = Path(__file__).resolve().parents[1] / "configs" / "demo.yaml"
 CONFIG = """input: {items}
-concurrency: 8
+concurrency: {concurrency}
 judges:
-  - {{name: accuracy_baseline, kind: baseline.accuracy}}
-  - {{name: relevance_baseline, kind: baseline.relevance}}
+{judges}
 """
+MB = 1024 * 1024
 
 
-def peak_rss_mb(n: int, tmp: Path) -> tuple[float, float]:
-    """(peak RSS in MB, seconds) of one `auditor run` child over `n` items."""
-    items = write_items(tmp / f"items-{n}.jsonl", n)
-    config = tmp / f"config-{n}.yaml"
-    config.write_text(CONFIG.format(items=items), encoding="utf-8")
-    code = (
-        "import resource, sys\n"
-        "from auditor.cli import main\n"
-        "code = main(sys.argv[1:])\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
-        "sys.exit(code)\n"
+@dataclass
+class Peak:
+    """Peak resident memory of one run, in MB, and its wall time."""
+
+    run: float = 0.0
+    worker: float = 0.0
+    workers: int = 0  # the most worker processes alive at once
+    total: float = 0.0
+    total_pss: float = 0.0  # the sum with shared pages split between the processes that map them
+    seconds: float = 0.0
+
+    def sample(self, proc: psutil.Process) -> None:
+        try:
+            tree = [proc.memory_full_info(), *(c.memory_full_info() for c in proc.children(recursive=True))]
+        except psutil.Error:  # the run ended between two samples
+            return
+        rss = [m.rss / MB for m in tree]
+        self.run = max(self.run, rss[0])
+        self.worker = max([self.worker, *rss[1:]])
+        self.workers = max(self.workers, len(rss) - 1)
+        self.total = max(self.total, sum(rss))
+        self.total_pss = max(self.total_pss, sum(m.pss for m in tree) / MB)
+
+
+def demo_config(items: Path, tmp: Path) -> Path:
+    """configs/demo.yaml's judges and concurrency over `items`."""
+    demo = load_config(DEMO)
+    judges = "\n".join(f"  - {{name: {j.name}, kind: {j.kind}}}" for j in demo.judges)
+    config = tmp / f"config-{items.stem}.yaml"
+    config.write_text(
+        CONFIG.format(items=items, concurrency=demo.concurrency, judges=judges), encoding="utf-8"
     )
+    return config
+
+
+def peak_rss(n: int, tmp: Path, workers: int) -> Peak:
+    """The peaks of one `auditor run` child over `n` generated items."""
+    config = demo_config(write_items(tmp / f"items-{n}.jsonl", n), tmp)
+    code = "import sys; from auditor.cli import main; sys.exit(main(sys.argv[1:]))"
+    argv = [sys.executable, "-c", code, "run", str(config), "--out", str(tmp / f"run-{n}"), "--no-progress"]
+    env = {**os.environ, WORKERS_ENV: str(workers)}
+    peak = Peak()
     t0 = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", code, "run", str(config), "--out", str(tmp / f"run-{n}"), "--no-progress"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    elapsed = time.perf_counter() - t0
-    kib = int(proc.stderr.strip().splitlines()[-1])
-    return kib / 1024, elapsed
+    log = tmp / f"run-{n}.log"  # a file, not a pipe: a chatty run never blocks on a full pipe
+    with log.open("w", encoding="utf-8") as err:
+        child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        proc = psutil.Process(child.pid)
+        while child.poll() is None:
+            peak.sample(proc)
+            time.sleep(0.25)
+    peak.seconds = time.perf_counter() - t0
+    if child.returncode != 0:
+        raise SystemExit(f"auditor run failed ({child.returncode}): {log.read_text(encoding='utf-8')}")
+    return peak
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=100_000)
-    parser.add_argument("--small", type=int, default=20_000)
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=default_workers(), help="PII worker processes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as d:
-        small, t_small = peak_rss_mb(args.small, Path(d))
-        large, t_large = peak_rss_mb(args.items, Path(d))
-    growth = large / small
-    print(f"{args.small:>7} items: peak RSS {small:7.1f} MB ({t_small:.0f} s)")
-    print(f"{args.items:>7} items: peak RSS {large:7.1f} MB ({t_large:.0f} s)")
-    print(verdict_line(f"peak RSS at {args.items} items (MB)", large, "< 300", large < 300))
+        small = peak_rss(args.small, Path(d), args.workers)
+        large = peak_rss(args.items, Path(d), args.workers)
+    growth = large.total / small.total
+    print(f"configs/demo.yaml judges (PII included), PII workers: {args.workers}")
+    for n, p in ((args.small, small), (args.items, large)):
+        print(
+            f"{n:>7} items: run process {p.run:6.1f} MB, largest of {p.workers} children {p.worker:6.1f} MB, "
+            f"sum {p.total:6.1f} MB (PSS {p.total_pss:6.1f} MB), {p.seconds:.0f} s"
+        )
+    print(
+        verdict_line(
+            f"peak RSS, run + workers, {args.items} items (MB)", large.total, "< 300", large.total < 300
+        )
+    )
     print(verdict_line("peak RSS large / small (flat = ~1)", growth, "<= 1.1x", growth <= 1.1))
     path = save(
         "memory",
         {
+            "config": "configs/demo.yaml judges",
+            "pii_workers": args.workers,
             "small_items": args.small,
-            "small_peak_mb": small,
+            "small": vars(small),
             "items": args.items,
-            "peak_mb": large,
+            "large": vars(large),
             "growth": growth,
-            "seconds": t_large,
         },
     )
     print(f"wrote {path}")
