@@ -28,6 +28,7 @@ from pathlib import Path
 from openai import AsyncOpenAI
 
 from auditor.config import AuditConfig, load_config
+from auditor.pii.workers import WORKERS_ENV
 from auditor.run import RunOptions, run_audit
 from auditor.testing import FakeOpenAI
 from auditor.testing.fake_openai import ChatRequest, Reply
@@ -132,7 +133,7 @@ async def main() -> None:
     print(
         f"{args.items} items, configs/openai.yaml (2 LLM judges + PII with adjudication): "
         f"{requests} requests ({adjudications} adjudications), L={args.latency}s, C={args.concurrency}, "
-        f"PII workers={os.environ.get('AUDITOR_PII_WORKERS', 'one per core')}"
+        f"PII workers={os.environ.get(WORKERS_ENV, 'one per core')}"
     )
     print(f"lower bound requests*L/C:      {bound:7.2f} s")
     print(f"bare AsyncOpenAI client:       {bare:7.2f} s  ({bare / bound:.2f}x the bound)")
@@ -146,7 +147,7 @@ async def main() -> None:
     )
     figures = {
         "config": "configs/openai.yaml (accuracy_llm, relevance_llm, pii with adjudication)",
-        "pii_workers": os.environ.get("AUDITOR_PII_WORKERS", "one per core"),
+        "pii_workers": os.environ.get(WORKERS_ENV, "one per core"),
         "items": args.items,
         "requests": requests,
         "adjudications": adjudications,

@@ -1,12 +1,12 @@
 """Peak memory while streaming many generated items through `auditor run`, PII judge on.
 
-Runs `auditor run` with the offline demo's judges (`configs/demo.yaml`: the baseline
-judges and the PII judge, its detection in worker processes, one per core) in a child
-process, for a small and a large input, and samples every 0.25 s the resident memory of
-the run's process and of its PII worker processes (psutil). Reported: the run process's
-peak, the largest worker's peak, and the peak of their sum (an upper bound on what the
-run holds: pages the processes share are counted once per process). Flat means the large
-run needs about what the small one does. Goal: flat, and under 300 MB at 100,000 items.
+Runs `auditor run configs/demo.yaml` (the baseline judges and the PII judge, its
+detection in worker processes, one per core) in a child process, for a small and a large
+input, and samples every 0.25 s the resident memory of the run's process and of its child
+processes (psutil). Reported: the run process's peak, the largest child's peak, and the
+peak of their sum (an upper bound on what the run holds: pages the processes share are
+counted once per process; the PSS sum splits them). Flat means the large run needs about
+what the small one does. Goal: flat, and under 300 MB at 100,000 items.
 
     .venv/bin/python -m benchmarks.memory [--items 100000] [--small 10000] [--workers N]
 """
@@ -24,17 +24,11 @@ from pathlib import Path
 
 import psutil
 
-from auditor.config import load_config
 from auditor.pii.workers import WORKERS_ENV, default_workers
 from benchmarks._common import save, verdict_line
 from benchmarks.generate import write_items
 
 DEMO = Path(__file__).resolve().parents[1] / "configs" / "demo.yaml"
-CONFIG = """input: {items}
-concurrency: {concurrency}
-judges:
-{judges}
-"""
 MB = 1024 * 1024
 
 
@@ -44,7 +38,7 @@ class Peak:
 
     run: float = 0.0
     worker: float = 0.0
-    workers: int = 0  # the most worker processes alive at once
+    workers: int = 0  # the most child processes alive at once (workers, multiprocessing's tracker)
     total: float = 0.0
     total_pss: float = 0.0  # the sum with shared pages split between the processes that map them
     seconds: float = 0.0
@@ -62,22 +56,12 @@ class Peak:
         self.total_pss = max(self.total_pss, sum(m.pss for m in tree) / MB)
 
 
-def demo_config(items: Path, tmp: Path) -> Path:
-    """configs/demo.yaml's judges and concurrency over `items`."""
-    demo = load_config(DEMO)
-    judges = "\n".join(f"  - {{name: {j.name}, kind: {j.kind}}}" for j in demo.judges)
-    config = tmp / f"config-{items.stem}.yaml"
-    config.write_text(
-        CONFIG.format(items=items, concurrency=demo.concurrency, judges=judges), encoding="utf-8"
-    )
-    return config
-
-
 def peak_rss(n: int, tmp: Path, workers: int) -> Peak:
     """The peaks of one `auditor run` child over `n` generated items."""
-    config = demo_config(write_items(tmp / f"items-{n}.jsonl", n), tmp)
+    items = write_items(tmp / f"items-{n}.jsonl", n)
     code = "import sys; from auditor.cli import main; sys.exit(main(sys.argv[1:]))"
-    argv = [sys.executable, "-c", code, "run", str(config), "--out", str(tmp / f"run-{n}"), "--no-progress"]
+    run = ["run", str(DEMO), "--input", str(items), "--out", str(tmp / f"run-{n}"), "--no-progress"]
+    argv = [sys.executable, "-c", code, *run]
     env = {**os.environ, WORKERS_ENV: str(workers)}
     peak = Peak()
     t0 = time.perf_counter()
@@ -104,7 +88,7 @@ def main() -> None:
         small = peak_rss(args.small, Path(d), args.workers)
         large = peak_rss(args.items, Path(d), args.workers)
     growth = large.total / small.total
-    print(f"configs/demo.yaml judges (PII included), PII workers: {args.workers}")
+    print(f"configs/demo.yaml (PII included), PII workers: {args.workers}")
     for n, p in ((args.small, small), (args.items, large)):
         print(
             f"{n:>7} items: run process {p.run:6.1f} MB, largest of {p.workers} children {p.worker:6.1f} MB, "
@@ -119,7 +103,7 @@ def main() -> None:
     path = save(
         "memory",
         {
-            "config": "configs/demo.yaml judges",
+            "config": "configs/demo.yaml",
             "pii_workers": args.workers,
             "small_items": args.small,
             "small": vars(small),

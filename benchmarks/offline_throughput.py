@@ -21,6 +21,7 @@ from pathlib import Path
 from auditor.config import AuditConfig, BaselineJudgeConfig, load_config
 from auditor.judges.base import Judge
 from auditor.judges.registry import judges_for
+from auditor.pii.workers import WORKERS_ENV
 from auditor.run import RunOptions, run_audit
 from benchmarks._common import save, verdict_line
 from benchmarks.generate import write_items
@@ -55,7 +56,7 @@ async def main() -> None:
     parser.add_argument("--pii-items", type=int, default=1200)
     args = parser.parse_args()
     demo = load_config(DEMO)
-    workers = os.environ.get("AUDITOR_PII_WORKERS", "one per core")
+    workers = os.environ.get(WORKERS_ENV, "one per core")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         base, _ = await rate(demo.model_copy(update={"judges": BASELINE}), args.items, tmp, "baseline")
