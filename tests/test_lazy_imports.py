@@ -1,6 +1,8 @@
-"""Offline commands do not load the LLM stack: each check runs in a fresh interpreter."""
+"""Offline commands do not load the LLM stack, and a run whose PII detection is in worker
+processes does not load the NLP stack itself: each check runs in a fresh interpreter."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LLM_STACK = ("openai", "httpx", "tiktoken", "diskcache", "tenacity")
+NLP_STACK = ("presidio_analyzer", "spacy", "phonenumbers")
 
 # Run `auditor ARGS` in-process in a new interpreter, then print which top-level packages of
 # the LLM stack, and which modules of `auditor.llm`, ended up in sys.modules.
@@ -19,16 +22,17 @@ try:
     main(sys.argv[1:])
 except SystemExit:
     pass
-stack = {name.partition(".")[0] for name in sys.modules} & set(STACK)
+top = {name.partition(".")[0] for name in sys.modules}
 gateway = [name for name in sys.modules if name.startswith("auditor.llm.")]
-print(json.dumps({"stack": sorted(stack), "llm_modules": sorted(gateway)}))
+found = {"stack": sorted(top & set(STACK)), "nlp": sorted(top & set(NLP)), "llm_modules": sorted(gateway)}
+print(json.dumps(found))
 """
 
 
-def loaded_after(*args: str) -> dict[str, list[str]]:
-    code = PROBE.replace("STACK", repr(LLM_STACK))
+def loaded_after(*args: str, env: dict[str, str] | None = None) -> dict[str, list[str]]:
+    code = PROBE.replace("STACK", repr(LLM_STACK)).replace("NLP", repr(NLP_STACK))
     done = subprocess.run(
-        [sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, check=True, env=env
     )
     result: dict[str, list[str]] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
@@ -75,3 +79,17 @@ def test_offline_demo_run_loads_no_gateway(tmp_path: Path) -> None:
     by_langgraph = loaded_by_langgraph()
     assert set(loaded["stack"]) <= by_langgraph
     assert by_langgraph <= {"httpx", "tenacity"}
+
+
+@pytest.mark.slow
+def test_a_run_with_pii_workers_leaves_the_nlp_stack_to_them(tmp_path: Path) -> None:
+    # spaCy, Presidio and libphonenumber (~60 MB, a second of start-up) live in the workers;
+    # the run process traces spans and reads business cues without them.
+    env = {**os.environ, "AUDITOR_PII_WORKERS": "2"}
+    out = tmp_path / "run"
+    loaded = loaded_after("run", "configs/demo.yaml", "--out", str(out), "--no-progress", env=env)
+    records = [json.loads(line) for line in (out / "records.jsonl").read_text().splitlines()]
+    pii = [v for r in records for v in r["verdicts"] if v["judge"] == "pii"]
+    labels = {v["label"] for v in pii}
+    assert labels == {"leak", "no_leak"}  # every item scored, and the demo's leaks found by the workers
+    assert loaded["nlp"] == []

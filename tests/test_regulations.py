@@ -9,7 +9,7 @@ import pytest
 
 from auditor.config import load_config
 from auditor.errors import UserError
-from auditor.pii.recognizers.ids import ISSUING_COUNTRY
+from auditor.pii.entities import ISSUING_COUNTRY
 from auditor.regulatory.assess import Assessor
 from auditor.regulatory.policy import EscalationRule, RegulatoryConfig
 from auditor.regulatory.regulations import DEFAULT_REGULATIONS, load_regulations

@@ -15,13 +15,12 @@ import asyncio
 import time
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from auditor.errors import ModelBehaviorError, UserError
 from auditor.pii.adjudication import Adjudication, Adjudicator, check_decisions, is_ambiguous
 from auditor.pii.batcher import Analyze, MicroBatcher
 from auditor.pii.business import business_reason
-from auditor.pii.engine import PIIEngine, get_engine
 from auditor.pii.provenance import ItemSources, Source
 from auditor.pii.severity import DEFAULT_MIN_SCORE, PERSONAL_ENTITIES, SEVERITIES, at_least, severity_of
 from auditor.pii.spans import Detection
@@ -39,6 +38,9 @@ from auditor.types import (
     Regulatory,
     Verdict,
 )
+
+if TYPE_CHECKING:
+    from auditor.pii.engine import PIIEngine
 
 RUBRIC_VERSION = "pii/1"
 CHECKSUM_CONFIDENCE = 0.99  # a verified check digit: wrong one time in 10 to 97 at worst
@@ -150,8 +152,11 @@ class PIIJudge:
 
     async def _analyzer(self) -> Analyze:
         if self._engine is None and self.workers > 1:
+            # The workers hold the NLP stack; this process never imports it.
             self._processes = ProcessAnalyzer(self.workers, PERSONAL_ENTITIES)
             return self._processes.analyze
+        from auditor.pii.engine import get_engine  # spaCy and Presidio: only where they run
+
         # Building the engine takes seconds: never on the event loop.
         engine = self._engine if self._engine is not None else await asyncio.to_thread(get_engine)
 

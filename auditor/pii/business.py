@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import regex  # type: ignore[import-untyped]  # no stubs; see docs/pii.md
 
-from auditor.pii.recognizers.base import context_regex, has_context, words
+from auditor.pii.context import context_regex, has_context, words
 from auditor.pii.spans import Detection
 
 CUE_WINDOW = 60  # characters before a span searched for what it belongs to

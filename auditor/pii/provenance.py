@@ -21,8 +21,7 @@ from typing import Literal
 
 import regex  # type: ignore[import-untyped]  # no stubs; see docs/pii.md
 
-from auditor.pii.recognizers.base import words
-from auditor.pii.recognizers.contact import spelled_out_email
+from auditor.pii.context import spelled_out_email, words
 from auditor.pii.spans import Detection
 from auditor.pii.validators import alnum_upper, digits
 from auditor.types import AuditItem

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from auditor.errors import UserError
-from auditor.pii.recognizers.ids import ISSUING_COUNTRY
+from auditor.pii.entities import ISSUING_COUNTRY
 from auditor.pii.severity import severity_of
 from auditor.regulatory.policy import EscalationRule, RegulatoryConfig
 from auditor.regulatory.regulations import DEFAULT_REGULATIONS, Law, Regulations, load_regulations

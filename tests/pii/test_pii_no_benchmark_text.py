@@ -26,8 +26,8 @@ import phonenumbers
 import pytest
 from phonenumbers import geocoder
 
+from auditor.pii.context import words
 from auditor.pii.recognizers import address
-from auditor.pii.recognizers.base import words
 from benchmarks._common import PRESIDIO_DATASET
 
 PII_SOURCES = Path(__file__).resolve().parents[2] / "auditor" / "pii"

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import regex  # type: ignore[import-untyped]  # no stubs; see docs/pii.md
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 
-from auditor.pii.recognizers.base import context_regex, has_context, result, words
+from auditor.pii.context import context_regex, has_context, words
+from auditor.pii.recognizers.base import result
 from auditor.pii.validators import Check
 
 STREET_ADDRESS = "STREET_ADDRESS"

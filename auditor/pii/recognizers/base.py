@@ -15,9 +15,8 @@ from typing import Any
 import regex  # type: ignore[import-untyped]  # no stubs; see docs/pii.md
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 
+from auditor.pii.context import context_regex, has_context
 from auditor.pii.validators import Check, Validator
-
-CONTEXT_WINDOW = 48  # characters before a match searched for a context word
 
 # Identifier boundaries: not next to an ASCII letter or digit. Not "\\b" or "\\w": those
 # count Han and kana as word characters, and in Chinese or Japanese text a number
@@ -73,38 +72,6 @@ class Rule:
             if cut <= start:
                 return end, check
             end = cut
-
-
-def words(text: str) -> tuple[str, ...]:
-    """The space-separated words of `text`: long word lists read better as one string."""
-    return tuple(text.split())
-
-
-def context_regex(words: Sequence[str]) -> regex.Pattern[str] | None:
-    """One regex for a list of context words, with word boundaries for alphabetic scripts.
-
-    CJK words get no boundary: those scripts do not separate words with spaces.
-    """
-    if not words:
-        return None
-    parts = []
-    for word in sorted(set(words), key=len, reverse=True):
-        escaped = regex.escape(word.casefold())
-        if word[:1].isascii() and word[:1].isalnum():
-            escaped = rf"(?<![\p{{Latin}}\d]){escaped}"
-        if word[-1:].isascii() and word[-1:].isalnum():
-            escaped = rf"{escaped}(?![\p{{Latin}}\d])"
-        parts.append(escaped)
-    return regex.compile("|".join(parts), regex.VERSION1)
-
-
-def has_context(
-    pattern: regex.Pattern[str] | None, text: str, start: int, window: int = CONTEXT_WINDOW
-) -> bool:
-    """Whether a context word occurs in the `window` characters before `start`."""
-    if pattern is None:
-        return False
-    return pattern.search(text[max(0, start - window) : start].casefold()) is not None
 
 
 def result(

@@ -9,7 +9,8 @@ import regex  # type: ignore[import-untyped]  # no stubs; see docs/pii.md
 import tldextract
 from presidio_analyzer import LocalRecognizer, RecognizerResult
 
-from auditor.pii.recognizers.base import Rule, RuleRecognizer, context_regex, has_context, result
+from auditor.pii.context import SPELLED_AT, SPELLED_DOT, context_regex, has_context, spelled_out_email
+from auditor.pii.recognizers.base import Rule, RuleRecognizer, result
 from auditor.pii.recognizers.commerce import ORDER_CONTEXT, SHIPPING_CONTEXT
 from auditor.pii.validators import Check
 
@@ -39,31 +40,11 @@ def _email_domain(text: str) -> Check:
     return Check.STRUCTURE if _suffixes()(text.rsplit("@", 1)[-1]).suffix else Check.INVALID
 
 
-# An address spelled out in words to slip past filters: "john dot smith at gmail dot com",
-# "juan punto perez arroba gmail punto com", "max punkt muster at web punkt de",
-# "ahmet nokta yilmaz et işareti gmail nokta com". The words for "." and "@" per language
-# (en, es, pt, de, fr, it, nl, pl, tr), bracketed forms ("[at]", "(dot)") too.
-_DOT_WORDS = r"dot|punto|ponto|punkt|point|punt|kropka|nokta"
-_AT_WORDS = (
-    r"at|arroba|arobase|chez|chiocciola|at-zeichen|klammeraffe|apenstaartje|małpa|malpa"
-    r"|(?:@|et)[ \t]+işareti"
-)
-_SPELLED_DOT = rf"(?:[ \t]*[(\[][ \t]*(?:{_DOT_WORDS})[ \t]*[)\]][ \t]*|[ \t]+(?:{_DOT_WORDS})[ \t]+|\.)"
-_SPELLED_AT = (
-    rf"(?:[ \t]*[(\[][ \t]*(?:{_AT_WORDS})[ \t]*[)\]][ \t]*|[ \t]+(?:{_AT_WORDS})[ \t]+|[ \t]*@[ \t]*)"
-)
 _PART = r"[A-Za-z0-9][A-Za-z0-9_\-]*"
 _SPELLED_EMAIL = (
-    rf"(?i)(?<![\w@.]){_PART}(?:{_SPELLED_DOT}{_PART}){{0,3}}{_SPELLED_AT}{_PART}(?:{_SPELLED_DOT}{_PART}){{1,3}}"
-    rf"(?![\w@]|\.\w|{_SPELLED_AT})"  # "write to him at john dot smith at ..." starts at john
+    rf"(?i)(?<![\w@.]){_PART}(?:{SPELLED_DOT}{_PART}){{0,3}}{SPELLED_AT}{_PART}(?:{SPELLED_DOT}{_PART}){{1,3}}"
+    rf"(?![\w@]|\.\w|{SPELLED_AT})"  # "write to him at john dot smith at ..." starts at john
 )
-_SPELLED_DOT_RE = regex.compile(_SPELLED_DOT, regex.IGNORECASE)
-_SPELLED_AT_RE = regex.compile(_SPELLED_AT, regex.IGNORECASE)
-
-
-def spelled_out_email(text: str) -> str:
-    """The address a spelled-out email stands for: "a dot b at c dot com" -> "a.b@c.com"."""
-    return str(_SPELLED_DOT_RE.sub(".", _SPELLED_AT_RE.sub("@", text, count=1))).casefold()
 
 
 def _spelled_email(text: str) -> Check:

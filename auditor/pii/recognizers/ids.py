@@ -7,6 +7,22 @@ is one in ten random numbers, so it needs a context word; an SSN has no check di
 
 from __future__ import annotations
 
+from auditor.pii.entities import (
+    BR_CNPJ,
+    BR_CPF,
+    CN_RESIDENT_ID,
+    DRIVER_LICENSE,
+    EU_VAT,
+    IN_AADHAAR,
+    IN_PAN,
+    JP_MY_NUMBER,
+    KR_RRN,
+    MX_CURP,
+    MX_RFC,
+    TR_TCKIMLIK,
+    UK_NINO,
+    US_SSN,
+)
 from auditor.pii.recognizers.base import END, END_NUM, START, START_NUM, Rule, RuleRecognizer
 from auditor.pii.validators import (
     br_cnpj,
@@ -23,38 +39,6 @@ from auditor.pii.validators import (
     uk_nino,
     us_ssn,
 )
-
-US_SSN = "US_SSN"
-UK_NINO = "UK_NINO"
-IN_PAN = "IN_PAN"
-IN_AADHAAR = "IN_AADHAAR"
-CN_RESIDENT_ID = "CN_RESIDENT_ID"
-BR_CPF = "BR_CPF"
-BR_CNPJ = "BR_CNPJ"
-MX_RFC = "MX_RFC"
-MX_CURP = "MX_CURP"
-JP_MY_NUMBER = "JP_MY_NUMBER"
-TR_TCKIMLIK = "TR_TCKIMLIK"
-KR_RRN = "KR_RRN"
-EU_VAT = "EU_VAT"
-DRIVER_LICENSE = "DRIVER_LICENSE"
-
-# The country that issues each personal national id, as a marketplace code: the data
-# subject's country, whose law applies too (auditor.regulatory). Business tax ids (CNPJ,
-# EU VAT) identify a company, and a driving licence's format does not reveal its country.
-ISSUING_COUNTRY: dict[str, str] = {
-    US_SSN: "US",
-    UK_NINO: "UK",
-    IN_PAN: "IN",
-    IN_AADHAAR: "IN",
-    CN_RESIDENT_ID: "CN",
-    BR_CPF: "BR",
-    MX_RFC: "MX",
-    MX_CURP: "MX",
-    JP_MY_NUMBER: "JP",
-    TR_TCKIMLIK: "TR",
-    KR_RRN: "KR",
-}
 
 _SSN_CONTEXT = ("ssn", "social security", "social-security", "sozialversicherungsnummer", "seguro social")
 _NINO_CONTEXT = ("nino", "national insurance", "ni number", "ni no")

@@ -12,7 +12,8 @@ A capitalised word alone is never enough.
 
 from __future__ import annotations
 
-from auditor.pii.recognizers.base import Rule, RuleRecognizer, words
+from auditor.pii.context import words
+from auditor.pii.recognizers.base import Rule, RuleRecognizer
 
 PERSON = "PERSON"
 
