@@ -427,6 +427,7 @@ def _check_labels_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare targets (runs, or targets within runs) against a baseline on the items they share."""
     from auditor.compare import run_compare
+    from auditor.compare.result import ALL_ITEMS
 
     runs = [Path(r) for r in args.runs]
     result = run_compare(
@@ -442,11 +443,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for target, n in c.lacking.items():
         if n:
             print(f"  {target} lacks {n} items: left out of the comparison")
-    for criterion, paired in c.regressions():
-        where = "" if criterion.slice_key is None else f" ({criterion.slice_key}={criterion.slice_value})"
-        print(
-            f"  regression: {paired.candidate} on {criterion.criterion}{where}: {paired.losses} items worse"
-        )
+    for r in c.regressions:
+        where = "" if r.slice == ALL_ITEMS else f" ({r.slice})"
+        print(f"  regression: {r.candidate} on {r.criterion}{where}: {len(r.items)} items worse")
     for path in result.files:
         print(f"  wrote {path}")
     return EXIT_OK

@@ -10,14 +10,12 @@ adjusted p-value is below ALPHA and the candidate is worse; it lists the items t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 
 from auditor.calibration.bootstrap import rng_for
 from auditor.compare.outcomes import Outcome, Target
+from auditor.compare.result import ALPHA, Comparison, CriterionComparison, Paired, Regression, TargetSummary
 from auditor.compare.stats import (
-    Interval,
-    TestResult,
     adjust,
     mcnemar_exact,
     paired_bootstrap,
@@ -25,78 +23,6 @@ from auditor.compare.stats import (
     wilcoxon_signed_rank,
     wilson,
 )
-
-ALPHA = 0.05
-
-
-@dataclass(frozen=True)
-class TargetSummary:
-    target: str
-    decided: int
-    passed: int
-    pass_rate: float | None
-    pass_rate_ci: Interval | None
-    scored: int
-    mean_score: float | None
-    mean_score_ci: Interval | None
-
-
-@dataclass
-class Paired:
-    """One candidate against the baseline on one criterion, over one set of items."""
-
-    candidate: str
-    n_decided: int  # items both targets passed or failed
-    pass_rate_diff: float | None  # candidate - baseline
-    pass_rate_diff_ci: Interval | None
-    regressed: int  # baseline passed, candidate failed
-    improved: int
-    mcnemar: TestResult
-    n_scored: int  # items both targets scored
-    score_diff: float | None
-    score_diff_ci: Interval | None
-    wilcoxon: TestResult
-    wins: int
-    ties: int
-    losses: int
-    regressed_items: list[str]  # failed where the baseline passed, or scored lower
-    mcnemar_adjusted: float | None = None
-    wilcoxon_adjusted: float | None = None
-
-    @property
-    def significant_regression(self) -> bool:
-        pass_worse = (self.pass_rate_diff or 0.0) < 0 and _below(self.mcnemar_adjusted)
-        score_worse = (self.score_diff or 0.0) < 0 and _below(self.wilcoxon_adjusted)
-        return pass_worse or score_worse
-
-
-def _below(p: float | None) -> bool:
-    return p is not None and p < ALPHA
-
-
-@dataclass
-class CriterionComparison:
-    criterion: str
-    slice_key: str | None  # None: all shared items
-    slice_value: str | None
-    items: int
-    targets: list[TargetSummary]
-    paired: list[Paired]
-
-
-@dataclass
-class Comparison:
-    baseline: str
-    targets: list[str]
-    shared_items: int
-    lacking: dict[str, int]  # target -> items of the union it lacks
-    correction: str
-    overall: list[CriterionComparison]
-    slices: list[CriterionComparison] = field(default_factory=list)
-
-    def regressions(self) -> list[tuple[CriterionComparison, Paired]]:
-        """Every significant regression, overall first, then by slice."""
-        return [(c, p) for c in (*self.overall, *self.slices) for p in c.paired if p.significant_regression]
 
 
 def compare_targets(
@@ -120,12 +46,20 @@ def compare_targets(
         for value, ids in _slice_members(base, shared, key).items()
         for c in criteria
     ]
-    comparison = Comparison(
-        baseline, [t.name for t in ordered], len(shared), lacking, correction, overall, slices
+    overall, slices = _adjust(overall, correction), _adjust(slices, correction)
+    return Comparison(
+        baseline=baseline,
+        targets=[t.name for t in ordered],
+        shared_items=len(shared),
+        lacking=lacking,
+        correction=correction,
+        overall=overall,
+        slices=slices,
+        alpha=ALPHA,
+        regressions=[
+            Regression.of(c, p) for c in (*overall, *slices) for p in c.paired if p.significant_regression
+        ],
     )
-    _adjust(comparison.overall, correction)
-    _adjust(comparison.slices, correction)
-    return comparison
 
 
 def _slice_members(base: Target, shared: Sequence[str], key: str) -> dict[str, list[str]]:
@@ -236,18 +170,25 @@ def _sign(base: float, cand: float) -> int:
     return (cand > base) - (cand < base)
 
 
-def _adjust(comparisons: Sequence[CriterionComparison], correction: str) -> None:
-    """Adjust p-values within one family per candidate and test."""
-    candidates = dict.fromkeys(p.candidate for c in comparisons for p in c.paired)
-    for candidate in candidates:
-        pairs = [p for c in comparisons for p in c.paired if p.candidate == candidate]
-        with_mcnemar = [p for p in pairs if p.mcnemar.p_value is not None]
-        for p, adjusted in zip(
-            with_mcnemar, adjust([p.mcnemar.p_value or 0.0 for p in with_mcnemar], correction), strict=True
-        ):
-            p.mcnemar_adjusted = adjusted
-        with_wilcoxon = [p for p in pairs if p.wilcoxon.p_value is not None]
-        for p, adjusted in zip(
-            with_wilcoxon, adjust([p.wilcoxon.p_value or 0.0 for p in with_wilcoxon], correction), strict=True
-        ):
-            p.wilcoxon_adjusted = adjusted
+# Each test's p-value, by the field that holds its adjusted value.
+_TESTS: dict[str, Callable[[Paired], float | None]] = {
+    "mcnemar_adjusted": lambda p: p.mcnemar.p_value,
+    "wilcoxon_adjusted": lambda p: p.wilcoxon.p_value,
+}
+
+
+def _adjust(comparisons: list[CriterionComparison], correction: str) -> list[CriterionComparison]:
+    """The comparisons with p-values adjusted within one family per candidate and test."""
+    flat = [p for c in comparisons for p in c.paired]
+    updates: list[dict[str, float]] = [{} for _ in flat]
+    for candidate in dict.fromkeys(p.candidate for p in flat):
+        for field, p_value in _TESTS.items():
+            tested = [
+                (k, v)
+                for k, p in enumerate(flat)
+                if p.candidate == candidate and (v := p_value(p)) is not None
+            ]
+            for (k, _), value in zip(tested, adjust([v for _, v in tested], correction), strict=True):
+                updates[k][field] = value
+    adjusted = iter([p.model_copy(update=u) for p, u in zip(flat, updates, strict=True)])
+    return [c.model_copy(update={"paired": [next(adjusted) for _ in c.paired]}) for c in comparisons]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.compare.analysis import Comparison, compare_targets
+from auditor.compare.analysis import compare_targets
 from auditor.compare.outcomes import common_items, load_targets
 from auditor.compare.plots import comparison_plots
-from auditor.compare.render import render_markdown, to_json
+from auditor.compare.render import render_markdown
+from auditor.compare.result import Comparison
 from auditor.compare.stats import CORRECTIONS
 from auditor.errors import UserError
 
@@ -58,7 +58,7 @@ def _write(comparison: Comparison, out: Path) -> list[Path]:
     plots_dir = out / PLOTS_DIR
     plots_dir.mkdir(exist_ok=True)
     files = [out / JSON, out / MARKDOWN]
-    files[0].write_text(json.dumps(to_json(comparison), indent=2, ensure_ascii=False) + "\n", "utf-8")
+    comparison.write(files[0])
     files[1].write_text(render_markdown(comparison), "utf-8")
     for plot in comparison_plots(comparison):
         path = plots_dir / f"{plot.name}.png"

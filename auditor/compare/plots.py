@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.compare.analysis import Comparison
+from auditor.compare.result import Comparison
 from auditor.report.plots import COLORS, Plot, _grid, _plot
 
 

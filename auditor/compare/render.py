@@ -1,38 +1,11 @@
-"""comparison.json (every number) and comparison.md (the tables a reader wants)."""
+"""comparison.md: the tables a reader wants (comparison.json, every number, is `result.Comparison`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Any
-
-from auditor.compare.analysis import ALPHA, Comparison, CriterionComparison, Paired
+from auditor.compare.result import ALPHA, Comparison, CriterionComparison
 from auditor.compare.stats import Interval
 
 MAX_IDS = 50  # regressed ids listed per row in comparison.md; comparison.json has them all
-
-
-def to_json(comparison: Comparison) -> dict[str, Any]:
-    data = asdict(comparison)
-    data["alpha"] = ALPHA
-    data["regressions"] = [_regression(c, p) for c, p in comparison.regressions()]
-    return data
-
-
-def _regression(c: CriterionComparison, p: Paired) -> dict[str, Any]:
-    return {
-        "criterion": c.criterion,
-        "slice": _where(c),
-        "candidate": p.candidate,
-        "pass_rate_diff": p.pass_rate_diff,
-        "score_diff": p.score_diff,
-        "mcnemar_adjusted": p.mcnemar_adjusted,
-        "wilcoxon_adjusted": p.wilcoxon_adjusted,
-        "items": p.regressed_items,
-    }
-
-
-def _where(c: CriterionComparison) -> str:
-    return "all items" if c.slice_key is None else f"{c.slice_key}={c.slice_value}"
 
 
 def render_markdown(comparison: Comparison) -> str:
@@ -55,14 +28,11 @@ def render_markdown(comparison: Comparison) -> str:
     if comparison.slices:
         lines += ["## By slice", "", *_tables(comparison.slices)]
     lines += ["## Significant regressions", ""]
-    regressions = comparison.regressions()
-    if not regressions:
+    if not comparison.regressions:
         lines.append(f"None at adjusted p < {ALPHA}.")
-    for c, p in regressions:
-        ids = ", ".join(p.regressed_items[:MAX_IDS]) + (" ..." if len(p.regressed_items) > MAX_IDS else "")
-        lines.append(
-            f"- {c.criterion}, {_where(c)}, {p.candidate}: {len(p.regressed_items)} items worse: {ids}"
-        )
+    for r in comparison.regressions:
+        ids = ", ".join(r.items[:MAX_IDS]) + (" ..." if len(r.items) > MAX_IDS else "")
+        lines.append(f"- {r.criterion}, {r.slice}, {r.candidate}: {len(r.items)} items worse: {ids}")
     return "\n".join(lines) + "\n"
 
 
@@ -75,7 +45,7 @@ def _tables(comparisons: list[CriterionComparison]) -> list[str]:
         for t in c.targets:
             rate = f"{_pct(t.pass_rate)} {_ci(t.pass_rate_ci, pct=True)} (n={t.decided})"
             score = f"{_num(t.mean_score)} {_ci(t.mean_score_ci)} (n={t.scored})"
-            lines.append(f"| {c.criterion} | {_where(c)} | {t.target} | {c.items} | {rate} | {score} |")
+            lines.append(f"| {c.criterion} | {c.where} | {t.target} | {c.items} | {rate} | {score} |")
     lines += [
         "",
         "| criterion | slice | candidate | pass rate diff | McNemar p (adj.) | score diff "
@@ -86,7 +56,7 @@ def _tables(comparisons: list[CriterionComparison]) -> list[str]:
         for p in c.paired:
             mark = " **regression**" if p.significant_regression else ""
             lines.append(
-                f"| {c.criterion} | {_where(c)} | {p.candidate}{mark} "
+                f"| {c.criterion} | {c.where} | {p.candidate}{mark} "
                 f"| {_signed(p.pass_rate_diff, pct=True)} {_ci(p.pass_rate_diff_ci, pct=True)} "
                 f"(n={p.n_decided}) "
                 f"| {_p(p.mcnemar.p_value)} ({_p(p.mcnemar_adjusted)}) "

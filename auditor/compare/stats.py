@@ -12,11 +12,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict
 from scipy import stats as sps
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.multitest import multipletests
@@ -103,8 +103,11 @@ def percentile_ci(
     return float(ci.low), float(ci.high)
 
 
-@dataclass(frozen=True)
-class TestResult:
+class TestResult(BaseModel):
+    """A test's statistic and p-value (None: no test), as comparison.json holds it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, ser_json_inf_nan="constants")
+
     statistic: float | None
     p_value: float | None
     note: str | None = None  # why there is no test, or how it was decided
@@ -113,10 +116,10 @@ class TestResult:
 def mcnemar_exact(regressed: int, improved: int) -> TestResult:
     """McNemar's exact test on the discordant pairs (pass -> fail, fail -> pass)."""
     if regressed + improved == 0:
-        return TestResult(None, 1.0, "no item changed between pass and fail")
+        return TestResult(statistic=None, p_value=1.0, note="no item changed between pass and fail")
     # The concordant cells do not enter the exact test; 0 keeps the table honest about that.
     result = mcnemar([[0, regressed], [improved, 0]], exact=True)
-    return TestResult(float(result.statistic), float(result.pvalue))
+    return TestResult(statistic=float(result.statistic), p_value=float(result.pvalue))
 
 
 def wilcoxon_signed_rank(differences: Sequence[float]) -> TestResult:
@@ -124,9 +127,9 @@ def wilcoxon_signed_rank(differences: Sequence[float]) -> TestResult:
     nonzero = [d for d in differences if d != 0]
     if not nonzero:
         note = "no item changed score" if differences else "no item scored by both"
-        return TestResult(None, 1.0 if differences else None, note)
+        return TestResult(statistic=None, p_value=1.0 if differences else None, note=note)
     result = sps.wilcoxon(np.asarray(differences, dtype=float))
-    return TestResult(float(result.statistic), float(result.pvalue))
+    return TestResult(statistic=float(result.statistic), p_value=float(result.pvalue))
 
 
 def adjust(p_values: Sequence[float], correction: str) -> list[float]:

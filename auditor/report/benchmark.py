@@ -3,13 +3,11 @@ against a baseline (`auditor compare`), read from the files those commands leave
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from auditor.errors import UserError
+from auditor.compare.result import Comparison
 
 COMPARISON = Path("comparison") / "comparison.json"
 MAX_IDS = 30  # regressed item ids shown per regression; comparison.json has them all
@@ -52,40 +50,28 @@ def read_go_no_go(run_dir: Path) -> GoNoGo | None:
 
 
 def read_comparison(run_dir: Path) -> ComparisonSection | None:
-    data = _read(run_dir / COMPARISON)
-    if data is None:
+    c = Comparison.read(run_dir / COMPARISON)
+    if c is None:
         return None
-    intro = [
-        f"Against the baseline {data['baseline']}, on the {data['shared_items']} items every target has."
-    ]
-    intro += [f"{t} lacks {n} items, left out." for t, n in data["lacking"].items() if n]
-    intro.append(f"p-values {data['correction']}-adjusted; full tables and figures: {COMPARISON}.")
+    intro = [f"Against the baseline {c.baseline}, on the {c.shared_items} items every target has."]
+    intro += [f"{t} lacks {n} items, left out." for t, n in c.lacking.items() if n]
+    intro.append(f"p-values {c.correction}-adjusted; full tables and figures: {COMPARISON}.")
     headers = ["criterion", "candidate", "pass rate diff [95% CI]", "McNemar p (adj.)",
                "score diff [95% CI]", "Wilcoxon p (adj.)", "win/tie/loss"]  # fmt: skip
     rows = [
-        [c["criterion"], p["candidate"], _estimate(p["pass_rate_diff"], p["pass_rate_diff_ci"]),
-         _p(p["mcnemar_adjusted"]), _estimate(p["score_diff"], p["score_diff_ci"]),
-         _p(p["wilcoxon_adjusted"]), f"{p['wins']}/{p['ties']}/{p['losses']}"]
-        for c in data["overall"]
-        for p in c["paired"]
+        [o.criterion, p.candidate, _estimate(p.pass_rate_diff, p.pass_rate_diff_ci),
+         _p(p.mcnemar_adjusted), _estimate(p.score_diff, p.score_diff_ci),
+         _p(p.wilcoxon_adjusted), f"{p.wins}/{p.ties}/{p.losses}"]
+        for o in c.overall
+        for p in o.paired
     ]  # fmt: skip
     regressions = [
-        f"{r['criterion']}, {r['slice']}, {r['candidate']}: {len(r['items'])} items worse: "
-        + ", ".join(r["items"][:MAX_IDS])
-        + (" ..." if len(r["items"]) > MAX_IDS else "")
-        for r in data["regressions"]
+        f"{r.criterion}, {r.slice}, {r.candidate}: {len(r.items)} items worse: "
+        + ", ".join(r.items[:MAX_IDS])
+        + (" ..." if len(r.items) > MAX_IDS else "")
+        for r in c.regressions
     ]
     return ComparisonSection(intro, Table(headers, rows), regressions)
-
-
-def _read(path: Path) -> dict[str, Any] | None:
-    if not path.is_file():
-        return None
-    try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise UserError(f"{path}: not valid JSON ({exc}); rerun the command that wrote it") from None
-    return data
 
 
 def _estimate(value: float | None, ci: Sequence[float] | None) -> str:

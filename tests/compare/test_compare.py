@@ -16,6 +16,7 @@ from auditor.calibration.bootstrap import rng_for
 from auditor.cli import main
 from auditor.compare import run_compare
 from auditor.compare.outcomes import load_targets
+from auditor.compare.result import Comparison
 from auditor.rundir import latest_per_item, read_records
 from tests.compare.runs import write_run
 
@@ -86,6 +87,17 @@ def test_slices_are_corrected_and_name_the_regressed_items(runs: list[Path], tmp
     regressions = json.loads((tmp_path / "out" / "comparison.json").read_text())["regressions"]
     by_slice = {r["slice"]: r["items"] for r in regressions}
     assert by_slice["marketplace=DE"] == IDS[:7]
+
+
+def test_comparison_json_reads_back_as_the_comparison_that_wrote_it(runs: list[Path], tmp_path: Path) -> None:
+    written = run_compare(runs, tmp_path / "out", by=["marketplace"]).comparison
+    read = Comparison.read(tmp_path / "out" / "comparison.json")
+    assert read == written
+    assert read is not None and [(r.slice, r.candidate) for r in read.regressions] == [
+        ("all items", "v2"),
+        ("marketplace=DE", "v2"),
+    ]
+    assert Comparison.read(tmp_path / "nowhere.json") is None
 
 
 def test_cli_writes_files_and_says_what_each_run_lacks(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from report_builders import seller_items, write_run
 
 from auditor.cli import main
@@ -36,3 +37,22 @@ def test_report_without_gate_or_compare_has_neither_section(tmp_path: Path) -> N
     markdown = write_report(write_run(tmp_path / "r", seller_items())).markdown.read_text(encoding="utf-8")
     assert "Go / no-go" not in markdown
     assert "Comparison against the baseline" not in markdown
+
+
+def test_a_comparison_json_missing_a_field_is_one_error_naming_file_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = write_run(tmp_path / "cand", seller_items())
+    ids = [json.loads(line)["item_id"] for line in (run / "records.jsonl").read_text().splitlines()]
+    baseline = write_outcomes(tmp_path / "base", "baseline", dict.fromkeys(ids, (True, 5.0)))
+    assert main(["compare", str(baseline), str(run), "--out", str(run / "comparison")]) == 0
+    path = run / "comparison" / "comparison.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["overall"][0]["paired"][0]["wins"]  # as a file from before win/tie/loss counts would be
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    assert main(["report", str(run)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: not a readable comparison file: field 'overall.0.paired.0.wins'" in err
+    assert "required field is missing" in err
+    assert "Traceback" not in err
