@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 
-import phonenumbers
 import regex  # type: ignore[import-untyped]  # no stubs; see docs/pii.md
 import tldextract
 from presidio_analyzer import LocalRecognizer, RecognizerResult
@@ -12,6 +11,7 @@ from presidio_analyzer import LocalRecognizer, RecognizerResult
 from auditor.pii.context import SPELLED_AT, SPELLED_DOT, context_regex, has_context, spelled_out_email
 from auditor.pii.recognizers.base import Rule, RuleRecognizer, result
 from auditor.pii.recognizers.commerce import ORDER_CONTEXT, SHIPPING_CONTEXT
+from auditor.pii.recognizers.phone_windows import find_numbers
 from auditor.pii.validators import Check
 
 EMAIL_ADDRESS = "EMAIL_ADDRESS"
@@ -125,7 +125,7 @@ class PhoneRecognizer(LocalRecognizer):
             return []
         spans: dict[tuple[int, int], float] = {}
         for region in self.regions:
-            for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+            for match in find_numbers(text, region):
                 if self._is_reference(text, match.start):
                     continue
                 context = has_context(self._context, text, match.start)
