@@ -31,8 +31,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from auditor.pii.evaluate import load_dataset
+from benchmarks._common import PRESIDIO_DATASET, SHARED_DATA
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
 EXAMPLES = ROOT / "examples"
 TESTS = ROOT / "tests"
 MIN_TEST_STRING = 12  # shorter test literals are names, ids and entity types, not texts
@@ -52,10 +54,8 @@ def corpus() -> list[str]:
 def _all_texts() -> Iterator[str]:
     for path in sorted(EXAMPLES.glob("*/*.jsonl")):
         yield from _jsonl_strings(path)
-    presidio = SHARED / "presidio_synth_dataset_v2.json"
-    for record in json.loads(presidio.read_text(encoding="utf-8")):
-        yield record["full_text"]
-    yield from _jsonl_strings(SHARED / "qags_xsum" / "items.jsonl")
+    yield from (sentence.text for sentence in load_dataset(PRESIDIO_DATASET))
+    yield from _jsonl_strings(SHARED_DATA / "qags_xsum" / "items.jsonl")
     for path in sorted((TESTS / "pii").glob("*.py")):
         yield from _string_literals(path)
 
