@@ -116,8 +116,7 @@ class PIIJudge:
             elapsed = round((time.perf_counter() - started) * 1000, 3)
             provenance = Provenance(backend=self.backend, rubric_version=RUBRIC_VERSION, latency_ms=elapsed)
             return Verdict.unscored(self.name, self.criterion, f"PII analysis failed: {exc}", provenance)
-        sources = ItemSources(item)
-        findings = [self._finding(d, self._source(sources, d, item.response)) for d in detections]
+        findings = self._findings(item, detections)
         candidates = [
             f for f in findings if f.span.source == "new" and at_least(f.span.severity, self.min_severity)
         ]
@@ -164,6 +163,12 @@ class PIIJudge:
             return asyncio.to_thread(engine.analyze_batch, texts, PERSONAL_ENTITIES)
 
         return in_thread
+
+    def _findings(self, item: AuditItem, detections: Sequence[Detection]) -> list[_Finding]:
+        if not detections:  # most responses: nothing to trace, so the sources are not normalised
+            return []
+        sources = ItemSources(item)
+        return [self._finding(d, self._source(sources, d, item.response)) for d in detections]
 
     @staticmethod
     def _source(sources: ItemSources, det: Detection, response: str) -> Source:
