@@ -1,6 +1,6 @@
 """Framework overhead: auditor's per-item graph vs a bare LangGraph graph of the same shape.
 
-Both graphs run prepare -> 3 no-op judges in parallel -> aggregate -> route, on the same
+Both graphs run 3 no-op judges in parallel -> aggregate -> route, on the same
 items, in the same process, alternating to share the machine's noise. Goal: <= 1.25x.
 
     .venv/bin/python -m benchmarks.graph_overhead [--items 400] [--rounds 5]
@@ -55,7 +55,6 @@ def bare_graph() -> Any:
         return {"done": True}
 
     # async nodes, as auditor's are: LangGraph runs sync nodes in a thread pool
-    g.add_node("prepare", nothing)
     for name, crit in [("a", "accuracy"), ("r", "relevance"), ("p", "pii_leakage")]:
 
         async def node(s: BareState, name: str = name, crit: str = crit) -> dict[str, Any]:
@@ -63,11 +62,10 @@ def bare_graph() -> Any:
             return {"verdicts": [v]}
 
         g.add_node(name, node)
-        g.add_edge("prepare", name)
+        g.add_edge(START, name)
         g.add_edge(name, "aggregate")
     g.add_node("aggregate", nothing)
     g.add_node("route", finish)
-    g.add_edge(START, "prepare")
     g.add_edge("aggregate", "route")
     g.add_edge("route", END)
     return g.compile()

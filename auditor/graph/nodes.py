@@ -35,21 +35,11 @@ def make_generate() -> ContextNode:
     return generate
 
 
-def make_prepare(judges: list[Judge]) -> StateNode:
-    """Choose the judges that can say something about this item."""
-
-    async def prepare(state: ItemState) -> dict[str, Any]:
-        item = state["item"]
-        return {"judges": [j.name for j in judges if j.applies(item)]}
-
-    return prepare
-
-
 def make_judge_node(judge: Judge) -> StateNode:
     """Run one judge; a crash becomes an unscored verdict, so one item cannot stop a batch."""
 
     async def judge_node(state: ItemState) -> dict[str, Any]:
-        if judge.name not in state["judges"]:
+        if not judge.applies(state["item"]):
             return {}
         answer = state.get("answer")
         if answer is not None and answer.error is not None:  # nothing to judge: unscored, with why

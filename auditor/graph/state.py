@@ -23,7 +23,6 @@ class ItemState(TypedDict, total=False):
     item: Required[AuditItem]  # with targets: the input's item, its response replaced by the answer
     target: str  # the system under test to ask (runs with targets only)
     answer: Answer  # what the target said, written by `generate`
-    judges: list[str]  # the judges that apply, chosen by `prepare`
     verdicts: Annotated[list[Verdict], operator.add]
     verdicts_sorted: list[Verdict]  # `verdicts` in the configured judge order
     consensus: list[Consensus]
