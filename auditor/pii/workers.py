@@ -78,9 +78,18 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+# How much lower a worker's scheduling priority is than the run's process. The run's single
+# thread drives every item (the other judges, the graph, the network); with workers on
+# every core it would otherwise get a third of the CPU time on two cores and stall them
+# all. Detection fills what it leaves: measured in benchmarks/offline_throughput.py.
+WORKER_NICENESS = 10
+
+
 def _start_worker() -> None:
     # Ctrl-C reaches the whole process group: the run stops and shuts the pool down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "nice"):  # POSIX; raising one's own niceness needs no privilege
+        os.nice(WORKER_NICENESS)
     from auditor.pii.engine import get_engine
 
     get_engine()  # built once per worker, before its first batch

@@ -18,7 +18,7 @@ from auditor.errors import UserError
 from auditor.io import read_items
 from auditor.judges.pii import PIIJudge
 from auditor.judges.registry import build_judges
-from auditor.pii.workers import WORKERS_ENV, ProcessAnalyzer, default_workers
+from auditor.pii.workers import WORKER_NICENESS, WORKERS_ENV, ProcessAnalyzer, default_workers
 from auditor.run import RunOptions, run_audit
 from auditor.types import AuditItem, Verdict
 
@@ -66,6 +66,9 @@ async def test_verdicts_from_worker_processes_equal_those_from_the_thread(in_thr
     try:
         verdicts = await _judge_all(judge, items)
         assert judge._processes is not None and len(judge._processes.pids) == 2
+        # below the run's process in the scheduler, so the run keeps driving the items
+        lower = min(psutil.Process().nice() + WORKER_NICENESS, 19)
+        assert [psutil.Process(pid).nice() for pid in judge._processes.pids] == [lower, lower]
     finally:
         await judge.aclose()
     assert {i.id: outcome(v) for i, v in zip(items, verdicts, strict=True)} == in_thread
